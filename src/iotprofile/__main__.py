@@ -1,0 +1,7 @@
+"""``python -m iotprofile``."""
+
+from __future__ import annotations
+
+from iotprofile.cli.app import run
+
+run()

@@ -1,0 +1,209 @@
+"""Human-readable rendering of service results with Rich (imported only when text output is asked for)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+
+from rich.console import Console
+from rich.markup import escape
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from iotprofile.catalog.model import Document, Element, TextStatus
+from iotprofile.crosswalk.query import Direction
+from iotprofile.services import CrosswalkAnswer, CrosswalkRow, DocumentSummary, ElementView
+
+_STATUS_STYLE = {
+    TextStatus.VERIFIED: "green",
+    TextStatus.SEED: "green",
+    TextStatus.UPSTREAM: "green",
+    TextStatus.RECALLED: "yellow",
+    TextStatus.EDITORIAL: "cyan",
+    TextStatus.GENERATED: "magenta",
+    TextStatus.USER: "blue",
+    TextStatus.UNKNOWN: "red",
+}
+
+
+def _pad(renderable: Text, indent: int) -> Padding:
+    """Indent a block; wrapped lines keep the indent, and no trailing spaces are added."""
+    return Padding(renderable, (0, 0, 0, indent), expand=False)
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def render_document_list(documents: Sequence[DocumentSummary]) -> None:
+    """``catalog list`` as a table."""
+    table = Table(title="Documents", show_lines=False)
+    for column in ("ID", "Kind", "Title", "Version", "Content", "Elements"):
+        table.add_column(column, overflow="fold", justify="right" if column == "Elements" else "left")
+    for doc in documents:
+        table.add_row(
+            doc.id,
+            doc.kind + (f" of {doc.based_on}" if doc.based_on else ""),
+            doc.title,
+            doc.version or "",
+            doc.content,
+            str(doc.elements) if doc.elements else "",
+        )
+    _console().print(table)
+
+
+def _status(element: Element) -> Text:
+    status = element.provenance.status
+    return Text(f"[{status.value}]", style=_STATUS_STYLE[status])
+
+
+def _element_lines(element: Element, depth: int) -> list[Padding]:
+    """The element as indented blocks; Padding keeps wrapped lines at the block's indent."""
+    indent = 2 * depth
+    head = Text()
+    head.append(element.id, style="bold")
+    label = element.label if element.label and element.label != element.title else None
+    for part in (label, element.title):
+        if part:
+            head.append(f"  {part}")
+    if element.strength:
+        head.append(f"  {element.strength.value.upper().replace('_', ' ')}", style="bold blue")
+        if element.strength_source:
+            head.append(f" ({element.strength_source})", style="dim")
+    blocks = [_pad(head, indent)]
+    body: Text | None = None
+    if element.text is not None:
+        body = Text(element.text + " ").append_text(_status(element))
+    elif element.summary is not None:
+        body = Text(element.summary + " ").append_text(Text("[summary, our words]", style="cyan"))
+    elif element.kind.value != "group":
+        body = Text("(text not available) ", style="dim").append_text(_status(element))
+    if body is not None:
+        blocks.append(_pad(body, indent + 2))
+    if element.lead_in:
+        blocks.append(_pad(Text(element.lead_in, style="italic"), indent + 2))
+    blocks.extend(_pad(Text(f"condition {condition}", style="dim"), indent + 2) for condition in element.conditions)
+    return blocks
+
+
+def render_document(doc: Document) -> None:
+    """``catalog show DOC``: the header, then every element indented under its parent."""
+    console = _console()
+    console.print(Text(f"{doc.id}: {doc.title}", style="bold"))
+    facts = [doc.publisher, doc.version, doc.date, f"licence {doc.licence}", f"content {doc.content}"]
+    if doc.based_on:
+        facts.append(f"profile of {doc.based_on}" + (f" for {doc.product_type}" if doc.product_type else ""))
+    console.print(Text(" | ".join(fact for fact in facts if fact), style="dim"))
+    if doc.attribution:
+        console.print(Text(doc.attribution, style="dim"))
+    console.print()
+    depth: dict[str, int] = {}
+    for element in doc.elements:
+        level = depth[element.parent] + 1 if element.parent in depth else 0
+        depth[element.id] = level
+        for line in _element_lines(element, level):
+            console.print(line)
+    if doc.known_gaps:
+        console.print()
+        console.print(Text("Known gaps", style="bold"))
+        for gap in doc.known_gaps:
+            console.print(f"- {escape(gap)}")
+    console.print()
+    console.print(
+        Text(
+            "Text status: verified/seed/upstream = the publisher's words; recalled = not checked against "
+            "the source; generated = made by a stated rule; summary = iotprofile's own words.",
+            style="dim",
+        )
+    )
+
+
+def render_element(view: ElementView) -> None:
+    """``catalog show DOC ELEMENT``: the element with its provenance, context and children."""
+    console = _console()
+    element = view.element
+    if view.ancestors:
+        trail = " > ".join(f"{item.id} {item.title or ''}".strip() for item in reversed(view.ancestors))
+        console.print(Text(f"{view.document.id}: {trail}", style="dim"))
+    for line in _element_lines(element, 0):
+        console.print(line)
+    provenance = element.provenance
+    details = [
+        f"source: {provenance.status.value}"
+        + (f", {provenance.source}" if provenance.source else "")
+        + (f" - {provenance.note}" if provenance.note else "")
+    ]
+    if element.guidance:
+        details.append(element.guidance)
+    if element.applies_to:
+        details.append("applies to: " + ", ".join(kind.value for kind in element.applies_to))
+    if element.scope:
+        details.append(f"scope: {element.scope.value}")
+    details += [f"note: {note}" for note in element.notes]
+    for detail in details:
+        console.print(_pad(Text(detail, style="dim"), 2))
+    depth = {element.id: 0}
+    for child in view.document.descendants(element.id):
+        depth[child.id] = depth.get(child.parent or "", 0) + 1
+        for line in _element_lines(child, depth[child.id]):
+            console.print(line)
+
+
+def _row_text(row: CrosswalkRow) -> Padding:
+    line = Text()
+    line.append(str(row.other), style="bold")
+    if row.other_strength:
+        line.append(f" {row.other_strength.upper().replace('_', ' ')}", style="blue")
+    line.append(f"  {row.relationship}", style="magenta")
+    if row.via != "direct":
+        line.append(f"  (via {row.matched})", style="dim")
+    if row.component_kinds:
+        line.append("  [" + ", ".join(row.component_kinds) + "]", style="cyan")
+    line.append(f"  {row.origin}", style="dim")
+    if row.other_title or row.other_text:
+        description = row.other_title or ""
+        if row.other_text and row.other_text != row.other_title:
+            description = f"{description}: {row.other_text}" if description else row.other_text
+        line.append("\n" + description)
+    return _pad(line, 2)
+
+
+def render_crosswalk(answer: CrosswalkAnswer) -> None:
+    """``crosswalk REF``: what informs the element and what it serves, grouped by document."""
+    console = _console()
+    head = Text(str(answer.query), style="bold")
+    if answer.title:
+        head.append(f"  {answer.title}")
+    console.print(head)
+    if answer.text:
+        console.print(_pad(Text(answer.text), 2))
+    if answer.component_kind:
+        console.print(Text(f"  component kind: {answer.component_kind.value}", style="dim"))
+    titles = {
+        Direction.INFORMED_BY: "Informed by (requirements and standards that say how)",
+        Direction.SERVES: "Serves (outcomes it helps meet)",
+    }
+    for direction in Direction:
+        rows = [row for row in answer.rows if row.direction is direction]
+        if not rows:
+            continue
+        console.print()
+        console.print(Text(f"{titles[direction]}: {len(rows)}", style="bold underline"))
+        for document, group in groupby(rows, key=lambda row: row.other.document):
+            items = list(group)
+            console.print(Text(f" {document} ({len(items)})", style="bold green"))
+            for row in items:
+                console.print(_row_text(row))
+    for gap in answer.gaps:
+        console.print()
+        console.print(
+            Text(
+                f"Gap for {gap.target}: {gap.status}" + (f" - {gap.as_printed}" if gap.as_printed else ""),
+                style="yellow",
+            )
+        )
+        if gap.note:
+            console.print(Text("  " + gap.note, style="dim"))
+    if not answer.rows and not answer.gaps:
+        console.print(Text("No mappings found.", style="yellow"))

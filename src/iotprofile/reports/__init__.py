@@ -1,0 +1,1 @@
+"""Writers of documents in external formats (OSCAL, JSON, YAML, CSV, Markdown)."""
