@@ -45,7 +45,7 @@ _DOCUMENT_ID = re.compile(DOCUMENT_ID_PATTERN)
 class Frozen(BaseModel):
     """Base of every domain model: immutable, strict about unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, defer_build=True)
 
 
 class Provenance(Frozen):

@@ -143,10 +143,10 @@ def catalog_show(
         # Bundled documents render the same until the package changes: serve the cached JSON (see cache.py).
         cached = cache.load(document, "show.json")
         if cached is None:
-            from iotprofile.services import show_document, to_jsonable
+            from iotprofile.services import show_document
 
             doc = _run(lambda: show_document(_workspace(), document))
-            cached = json.dumps(to_jsonable(doc), indent=2, ensure_ascii=False) + "\n"
+            cached = doc.model_dump_json(indent=2) + "\n"
             cache.store(document, "show.json", cached)
         sys.stdout.write(cached)
         return
