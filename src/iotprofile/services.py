@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from iotprofile.catalog.library import CatalogLibrary, catalog_dirs_from_env
-from iotprofile.catalog.loader import documents_from, is_catalog_csv, is_catalog_data
+from iotprofile.catalog.loader import documents_from, is_catalog_file
 from iotprofile.catalog.model import ComponentKind, Document, Element
 from iotprofile.catalog.source import read_located
 from iotprofile.crosswalk.library import CrosswalkLibrary, crosswalk_from
@@ -33,7 +33,12 @@ class Workspace:
     def open(cls, catalog_dirs: Sequence[Path] = ()) -> Workspace:
         """Bundled data plus ``catalog_dirs`` and the directories in ``$IOTPROFILE_CATALOG_DIR``."""
         catalogs = CatalogLibrary([*catalog_dirs, *catalog_dirs_from_env()])
-        return cls(catalogs, CrosswalkLibrary(catalogs))
+        workspace = cls(catalogs, CrosswalkLibrary(catalogs))
+        if catalogs.user_dirs:
+            # The user's files are read and checked whole before any command uses them: a bad file stops the
+            # command (exit 3) instead of leaving some of the user's data loaded and some not.
+            workspace.crosswalks.crosswalks()
+        return workspace
 
 
 # ------------------------------------------------------------------------------------------------------ catalogs
@@ -208,9 +213,15 @@ class ValidationReport:
 def validate_file(workspace: Workspace, path: Path) -> ValidationReport:
     """Check a user's catalog or mapping file completely; raise the first problem found, located."""
     located = read_located(path, CatalogError)
-    if is_catalog_data(located.data) or (located.row_lines and is_catalog_csv(located.data)):
+    if is_catalog_file(located):
         docs = documents_from(located)
         for doc in docs:
+            if workspace.catalogs.is_bundled(doc.id):
+                raise CatalogError(
+                    f"document ID {doc.id!r} is already a bundled catalog",
+                    where=str(path),
+                    tip="give your catalog its own ID",
+                )
             if doc.based_on is not None:
                 try:
                     resolve_profile(doc, resolve(workspace.catalogs, doc.based_on))

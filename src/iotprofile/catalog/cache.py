@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -42,7 +43,9 @@ def _key(doc_id: str, variant: str) -> str:
 
 def _entry(doc_id: str, variant: str) -> Path | None:
     directory = cache_dir()
-    if directory is None or not (BUNDLED_DATA_DIR / f"{doc_id}.yaml").is_file():
+    if directory is None or not re.fullmatch(r"[a-z0-9][a-z0-9.\-]*[a-z0-9]", doc_id):
+        return None
+    if not (BUNDLED_DATA_DIR / f"{doc_id}.yaml").is_file() or doc_id == "standards-registry":
         return None
     return directory / f"{doc_id}.{variant}.{_key(doc_id, variant)}"
 

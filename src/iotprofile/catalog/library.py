@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from iotprofile.catalog.loader import documents_from, is_catalog_csv, is_catalog_data
-from iotprofile.catalog.model import Document
+from iotprofile.catalog.loader import documents_from, is_catalog_file
+from iotprofile.catalog.model import DOCUMENT_ID_PATTERN, Document
 from iotprofile.catalog.source import Located, read_located
 from iotprofile.errors import CatalogError, UnknownDocumentError, UnknownElementError
 
@@ -22,6 +23,7 @@ REGISTRY_FILE = "standards-registry.yaml"
 #: Environment variable naming extra catalog directories, separated like PATH.
 CATALOG_DIR_ENV = "IOTPROFILE_CATALOG_DIR"
 DATA_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+_DOCUMENT_ID = re.compile(DOCUMENT_ID_PATTERN)
 
 
 def catalog_dirs_from_env() -> list[Path]:
@@ -70,14 +72,13 @@ class CatalogLibrary:
         if self._user is None:
             user: dict[str, Document] = {}
             where: dict[str, str] = {}
-            bundled = set(self._bundled_ids()) | set(self._load_registry())
             for path in data_files(self._user_dirs):
                 located = read_located(path, CatalogError)
-                if not (is_catalog_data(located.data) or (located.row_lines and is_catalog_csv(located.data))):
+                if not is_catalog_file(located):
                     self._user_other.append(located)
                     continue
                 for doc in documents_from(located):
-                    if doc.id in bundled:
+                    if self.is_bundled(doc.id):
                         raise CatalogError(
                             f"document ID {doc.id!r} is already a bundled catalog",
                             where=str(path),
@@ -91,6 +92,15 @@ class CatalogLibrary:
                     where[doc.id] = str(path)
             self._user = user
         return self._user
+
+    @property
+    def user_dirs(self) -> tuple[Path, ...]:
+        """The user's catalog directories, in the order given."""
+        return self._user_dirs
+
+    def is_bundled(self, doc_id: str) -> bool:
+        """Whether the ID belongs to a bundled catalog or registry entry (user catalogs may not reuse it)."""
+        return doc_id in self._bundled_ids() or doc_id in self._load_registry()
 
     def user_crosswalk_files(self) -> list[Located]:
         """Parsed user files that are not catalogs (crosswalks, for the crosswalk library)."""
@@ -111,17 +121,18 @@ class CatalogLibrary:
         if doc_id in self._cache:
             return self._cache[doc_id]
         path = self._bundled_dir / f"{doc_id}.yaml"
-        if doc_id != REGISTRY_FILE.removesuffix(".yaml") and path.is_file():
+        valid_id = _DOCUMENT_ID.fullmatch(doc_id) is not None  # never let an ID become a path ("../x")
+        if valid_id and doc_id != REGISTRY_FILE.removesuffix(".yaml") and path.is_file():
             docs = documents_from(read_located(path, CatalogError))
             if len(docs) != 1 or docs[0].id != doc_id:
                 raise CatalogError(f"bundled file must hold exactly the document {doc_id!r}", where=str(path))
             doc = docs[0]
-        elif doc_id in self._load_registry():
+        elif valid_id and doc_id in self._load_registry():
             doc = self._load_registry()[doc_id]
-        elif self._user_dirs and doc_id in self._load_user():
+        elif valid_id and self._user_dirs and doc_id in self._load_user():
             doc = self._load_user()[doc_id]
         else:
-            close = difflib.get_close_matches(doc_id, self.ids(), n=3)
+            close = difflib.get_close_matches(doc_id.lower(), self.ids(), n=3)
             raise UnknownDocumentError(
                 f"unknown document {doc_id!r}",
                 tip=f"did you mean {', '.join(close)}?" if close else "'iotprofile catalog list' shows the documents",
@@ -147,6 +158,8 @@ class CatalogLibrary:
         """Raise :class:`UnknownElementError` (with close matches) unless the document offers the element."""
         ids = self.element_ids(doc_id)
         if element_id not in ids:
-            close = difflib.get_close_matches(element_id, ids, n=3)
+            close = difflib.get_close_matches(element_id, ids, n=3) or [
+                known for known in ids if known.lower() == element_id.lower()
+            ]
             tip = f"did you mean {', '.join(close)}?" if close else f"'iotprofile catalog show {doc_id}' lists them"
             raise UnknownElementError(f"document {doc_id!r} has no element {element_id!r}", tip=tip)

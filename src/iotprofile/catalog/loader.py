@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from iotprofile.catalog.model import Document
-from iotprofile.catalog.source import Located, describe_loc, first_error
+from iotprofile.catalog.source import Located, first_error
 from iotprofile.errors import CatalogError
 
 #: Columns a CSV catalog may have; ``id`` and one of ``text``/``summary``/``title`` are required.
@@ -25,15 +25,20 @@ def is_catalog_data(data: Any) -> bool:
     return isinstance(data, dict) and ("elements" in data or "documents" in data or "kind" in data)
 
 
-def is_catalog_csv(rows: list[dict[str, str]]) -> bool:
-    """Whether CSV rows look like a catalog (an ``id`` column, no ``source``/``target``)."""
-    return bool(rows) and "id" in rows[0] and "target" not in rows[0]
+def is_catalog_file(located: Located) -> bool:
+    """Whether a parsed file is a catalog or registry rather than a crosswalk.
+
+    A CSV catalog has an ``id`` column and no ``target`` column.
+    """
+    if located.is_csv:
+        return "id" in located.columns and "target" not in located.columns
+    return is_catalog_data(located.data)
 
 
 def documents_from(located: Located) -> list[Document]:
     """Every document a parsed file holds: one catalog, a registry (``documents:``) or a CSV catalog."""
     data = located.data
-    if isinstance(data, list) and located.row_lines:
+    if located.is_csv:
         return [_document_from_csv(located)]
     if not isinstance(data, dict):
         raise CatalogError(
@@ -64,8 +69,7 @@ def _validate(located: Located, raw: Any, prefix: tuple[int | str, ...]) -> Docu
         if not loc and element_problem:
             # Model-level checks name the element index; point at that element's place in the file.
             loc, message = ("elements", int(element_problem.group(1))), element_problem.group(2)
-        full = prefix + loc
-        raise CatalogError(f"{describe_loc(full)}: {message}", where=located.where(full)) from None
+        raise located.error(CatalogError, prefix + loc, message) from None
 
 
 def _document_from_csv(located: Located) -> Document:
@@ -85,8 +89,8 @@ def _document_from_csv(located: Located) -> Document:
         raise CatalogError(f"rows name several documents: {', '.join(sorted(doc_ids))}", where=str(located.path))
     doc_id = doc_ids.pop()
     elements: list[dict[str, Any]] = []
-    for row in rows:
-        element: dict[str, Any] = {
+    for index, row in enumerate(rows):
+        element: dict[str, Any] = {"order": index} | {
             key: ([part.strip() for part in value.split(";") if part.strip()] if key in _LIST_COLUMNS else value)
             for key, value in row.items()
             if value and key not in {"document", "provenance", "provenance_source"}
@@ -107,18 +111,20 @@ def _document_from_csv(located: Located) -> Document:
         "elements": elements,
     }
     try:
-        return _validate(located, raw, ())
-    except CatalogError as exc:
-        # Re-point element errors at the CSV row the element came from.
-        problem = re.match(r"elements\[(\d+)\](?:\.(\w+))?: (.*)", exc.message)
-        if problem:
-            index, column, message = int(problem.group(1)), problem.group(2), problem.group(3)
-            loc: tuple[int | str, ...] = (index, column) if column else (index,)
-            raise CatalogError(message, where=located.where(loc)) from None
-        if exc.message.startswith("id:"):
+        return Document.model_validate(raw)
+    except ValidationError as exc:
+        loc, message = first_error(exc)
+        element_problem = _ELEMENT_PROBLEM.match(message)
+        if not loc and element_problem:
+            loc, message = ("elements", int(element_problem.group(1))), element_problem.group(2)
+        if loc[:1] == ("elements",) and len(loc) > 1:
+            # An element is a CSV row: name the row and the column the bad value came from.
+            row_index, column = loc[1], loc[2] if len(loc) > 2 else None
+            place = (row_index, column) if column else (row_index,)
+            raise located.error(CatalogError, place, message) from None
+        if loc[:1] == ("id",):
             raise CatalogError(
-                f"document ID {doc_id!r} (from the file name or 'document' column) is invalid: "
-                f"{exc.message.split(': ', 1)[1]}",
+                f"document ID {doc_id!r} (from the file name or the 'document' column) is invalid: {message}",
                 where=str(located.path),
             ) from None
-        raise
+        raise located.error(CatalogError, loc, message) from None

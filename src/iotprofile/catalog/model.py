@@ -205,12 +205,12 @@ class Document(Frozen):
 
     def _check_no_cycles(self) -> None:
         parents = {element.id: element.parent for element in self.elements}
-        for start in parents:
+        for index, start in enumerate(parents):
             seen: set[str] = set()
             node: str | None = start
             while node is not None:
                 if node in seen:
-                    msg = f"element {start!r}: parent chain loops through {node!r}"
+                    msg = f"elements[{index}]: element {start!r}: parent chain loops through {node!r}"
                     raise ValueError(msg)
                 seen.add(node)
                 node = parents.get(node)

@@ -24,6 +24,24 @@ try:  # libyaml is several times faster; fall back to the pure-Python loader whe
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
 
+
+class _StrictYamlLoader(_YamlLoader):
+    """The safe loader, refusing repeated mapping keys (PyYAML silently keeps the last one)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                repeated = key in seen
+                seen.add(key)
+            except TypeError:  # an unhashable key: the base constructor reports it
+                continue
+            if repeated:
+                raise yaml.constructor.ConstructorError(None, None, f"repeated key {key!r}", key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
 #: Largest data file read, so a mistaken path (a firmware image, a database) fails fast instead of filling memory.
 MAX_DATA_FILE_BYTES = 64 * 1024 * 1024
 
@@ -49,10 +67,23 @@ class Located:
     node: yaml.Node | None = None
     #: For CSV: line number of each data row (row index -> line), to report rows as the user sees them.
     row_lines: tuple[int, ...] = field(default=())
+    #: For CSV: the header's column names (a file may have a header and no rows).
+    columns: tuple[str, ...] = field(default=())
+
+    @property
+    def is_csv(self) -> bool:
+        """Whether the file was CSV (rows of strings, errors reported by row)."""
+        return bool(self.columns)
+
+    def error(self, error: type[IotprofileError], loc: Loc, message: str, *, tip: str | None = None) -> IotprofileError:
+        """An error at ``loc``: YAML names the line and the path, JSON the path, CSV the row and column."""
+        if self.node is not None and loc:
+            message = f"{describe_loc(loc)}: {message}"
+        return error(message, where=self.where(loc), tip=tip)
 
     def where(self, loc: Loc = ()) -> str:
         """Name a place: ``file:line`` (YAML), ``file row N`` (CSV) or ``file $.a[1].b`` (JSON)."""
-        if self.row_lines and loc and isinstance(loc[0], int):
+        if self.columns and loc and isinstance(loc[0], int):
             row = loc[0]
             line = self.row_lines[row] if row < len(self.row_lines) else row + 2
             column = f" column {loc[1]!r}" if len(loc) > 1 else ""
@@ -125,7 +156,9 @@ def read_located(path: Path, error: type[IotprofileError]) -> Located:
             raise error(f"invalid JSON: {exc.msg}", where=f"{path}:{exc.lineno}") from None
     if suffix in DataFormat.CSV:
         return _read_csv(path, text, error)
-    loader = _YamlLoader(text)
+    if not text.strip():
+        raise error("the file is empty", where=str(path))
+    loader = _StrictYamlLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -133,6 +166,8 @@ def read_located(path: Path, error: type[IotprofileError]) -> Located:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise error(f"invalid YAML: {exc.problem or exc.context}", where=where) from None
+    except RecursionError:
+        raise error("invalid YAML: nested too deeply", where=str(path)) from None
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML: {exc}", where=str(path)) from None
     finally:
@@ -143,24 +178,35 @@ def read_located(path: Path, error: type[IotprofileError]) -> Located:
 def _read_csv(path: Path, text: str, error: type[IotprofileError]) -> Located:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = next(reader, None)
-        if header is None:
-            raise error("empty CSV file (no header row)", where=str(path))
+        # The header is the first non-blank line; blank lines are skipped but keep their numbers.
+        header: list[str] = []
+        while not any(value.strip() for value in header):
+            header_line = reader.line_num + 1
+            next_row = next(reader, None)
+            if next_row is None:
+                raise error("the CSV file is empty (no header row)", where=str(path))
+            header = next_row
         names = [name.strip() for name in header]
         if len(set(names)) != len(names) or any(not name for name in names):
-            raise error("CSV header has empty or repeated column names", where=f"{path} row 1")
+            raise error("CSV header has empty or repeated column names", where=f"{path} row {header_line}")
         rows: list[dict[str, str]] = []
         lines: list[int] = []
-        for values in reader:
+        while True:
+            start = reader.line_num + 1  # a row's number is the line it starts on, even if a cell spans lines
+            values = next(reader, None)
+            if values is None:
+                break
             if not any(value.strip() for value in values):
                 continue
             if len(values) != len(names):
-                raise error(f"{len(values)} values for {len(names)} columns", where=f"{path} row {reader.line_num}")
+                raise error(f"{len(values)} values for {len(names)} columns", where=f"{path} row {start}")
             rows.append({name: value.strip() for name, value in zip(names, values, strict=True)})
-            lines.append(reader.line_num)
+            lines.append(start)
     except csv.Error as exc:
         raise error(f"invalid CSV: {exc}", where=f"{path} row {reader.line_num}") from None
-    return Located(path, rows, row_lines=tuple(lines))
+    if not rows:
+        raise error("the CSV file has a header but no rows", where=f"{path} row {header_line}")
+    return Located(path, rows, row_lines=tuple(lines), columns=tuple(names))
 
 
 def first_error(exc: ValidationError) -> tuple[tuple[int | str, ...], str]:
@@ -170,6 +216,12 @@ def first_error(exc: ValidationError) -> tuple[tuple[int | str, ...], str]:
     message = detail["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if detail["type"] == "extra_forbidden":
         message = "unknown field"
+    elif detail["type"] == "string_pattern_mismatch":
+        # Only IDs are constrained by patterns: say what an ID looks like instead of quoting the regex.
+        message = (
+            f"{detail['input']!r} is not a valid ID: use lower-case letters, digits, '.' and '-', at least two "
+            "characters, starting and ending with a letter or digit"
+        )
     elif detail["type"] == "enum" and "expected" in detail.get("ctx", {}):
         message = f"{detail['input']!r} is not one of {detail['ctx']['expected']}"
     return loc, message

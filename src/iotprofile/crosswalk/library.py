@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from iotprofile.catalog.library import CatalogLibrary
-from iotprofile.catalog.source import Located, describe_loc, first_error, read_located
+from iotprofile.catalog.model import DOCUMENT_ID_PATTERN
+from iotprofile.catalog.source import Located, first_error, read_located
 from iotprofile.crosswalk.model import Crosswalk, ElementRef, Mapping
 from iotprofile.errors import CatalogError, CrosswalkError, IotprofileError
 
@@ -22,6 +23,7 @@ CSV_MAPPING_COLUMNS = (
 )  # fmt: skip
 _REQUIRED_CSV = ("source", "target", "relationship", "rationale")
 _MAPPING_PROBLEM = re.compile(r"mappings\[(\d+)\]: (.*)")
+_DOCUMENT_ID = re.compile(DOCUMENT_ID_PATTERN)
 
 
 def is_crosswalk_data(data: Any) -> bool:
@@ -31,7 +33,7 @@ def is_crosswalk_data(data: Any) -> bool:
 
 def crosswalk_from(located: Located) -> Crosswalk:
     """Validate one parsed file as a crosswalk (YAML/JSON object or CSV rows)."""
-    if located.row_lines:
+    if located.is_csv:
         return _from_csv(located)
     if not is_crosswalk_data(located.data):
         raise CrosswalkError(
@@ -49,15 +51,19 @@ def _validate(located: Located, raw: Any) -> Crosswalk:
         problem = _MAPPING_PROBLEM.match(message)
         if not loc and problem:
             loc, message = ("mappings", int(problem.group(1))), problem.group(2)
-        if located.row_lines and loc[:1] == ("mappings",) and len(loc) > 1:
-            # A CSV row is a mapping: name the row and column, not the internal path.
-            raise CrosswalkError(message, where=located.where(loc[1:])) from None
-        raise CrosswalkError(f"{describe_loc(loc)}: {message}", where=located.where(loc)) from None
+        raise located.error(CrosswalkError, _place(located, loc), message) from None
+
+
+def _place(located: Located, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """A CSV row is a mapping: ``mappings[3].target`` is row 3's ``target`` column."""
+    if located.is_csv and loc[:1] == ("mappings",) and len(loc) > 1:
+        return loc[1:3]
+    return loc
 
 
 def _from_csv(located: Located) -> Crosswalk:
     rows: list[dict[str, str]] = located.data
-    columns = set(rows[0]) if rows else set()
+    columns = set(located.columns)
     missing = [name for name in _REQUIRED_CSV if name not in columns]
     if missing:
         raise CrosswalkError(
@@ -68,6 +74,13 @@ def _from_csv(located: Located) -> Crosswalk:
     unknown = columns - set(CSV_MAPPING_COLUMNS)
     if unknown:
         raise CrosswalkError(f"unknown column(s) {', '.join(sorted(unknown))}", where=f"{located.path} row 1")
+    crosswalk_id = located.path.stem.lower()
+    if not _DOCUMENT_ID.fullmatch(crosswalk_id):
+        raise CrosswalkError(
+            f"the file name gives the crosswalk ID {crosswalk_id!r}, which is not an ID",
+            where=str(located.path),
+            tip="name the file with lower-case letters, digits, dots and dashes, e.g. acme-to-nist-ir-8425.csv",
+        )
     mappings = []
     for row in rows:
         mapping: dict[str, Any] = {key: value for key, value in row.items() if value}
@@ -75,13 +88,8 @@ def _from_csv(located: Located) -> Crosswalk:
         if "component_kinds" in mapping:
             mapping["component_kinds"] = [part.strip() for part in mapping["component_kinds"].split(";")]
         mappings.append(mapping)
-    raw = {
-        "id": located.path.stem.lower(),
-        "title": located.path.stem,
-        "origin": "user",
-        "licence": "user-supplied",
-        "mappings": mappings,
-    }
+    raw = {"id": crosswalk_id, "title": located.path.stem, "origin": "user", "licence": "user-supplied",
+           "mappings": mappings}  # fmt: skip
     return _validate(located, raw)
 
 
@@ -128,8 +136,7 @@ class CrosswalkLibrary:
             try:
                 self.resolve(ref)
             except IotprofileError as exc:
-                place = located.where(loc[1:]) if located.row_lines else located.where(loc)
-                raise CrosswalkError(f"{describe_loc(loc)}: {exc.message}", where=place, tip=exc.tip) from None
+                raise located.error(CrosswalkError, _place(located, loc), exc.message, tip=exc.tip) from None
 
     def resolve(self, ref: ElementRef) -> None:
         """Raise unless ``ref`` names a known document and, if given, one of its elements."""
