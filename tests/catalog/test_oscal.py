@@ -93,3 +93,90 @@ def test_additions_catalog_keeps_the_parent(catalogs: CatalogLibrary) -> None:
     additions = json.loads(oscal.serialize(oscal.additions_catalog(catalogs.get("nist-ir-8425a"))))["catalog"]
     su_3 = next(control for control in additions["controls"] if control["id"] == "SU-3")
     assert {"name": "parent", "value": "SU", "ns": oscal.NAMESPACE} in su_3["props"]
+
+
+FOREIGN_CATALOG = {
+    "catalog": {
+        "uuid": "74c8ba1e-5cd4-4ad1-bbfd-d888e2f6c724",
+        "metadata": {
+            "title": "ACME Baseline",
+            "last-modified": "2024-01-01T00:00:00+00:00",
+            "version": "1.0",
+            "oscal-version": "1.1.2",
+        },
+        "groups": [
+            {
+                "id": "ac",
+                "title": "Access Control",
+                "controls": [
+                    {
+                        "id": "ac-1",
+                        "title": "Policy",
+                        "props": [{"name": "label", "value": "AC-1"}],
+                        "parts": [
+                            {
+                                "id": "ac-1_smt",
+                                "name": "statement",
+                                "prose": "The organization:",
+                                "parts": [
+                                    {
+                                        "id": "ac-1_smt.a",
+                                        "name": "item",
+                                        "props": [{"name": "label", "value": "a."}],
+                                        "prose": "Develops a policy.",
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+}
+
+
+def test_user_oscal_catalogs_load_beside_the_bundled_ones(tmp_path: Path, catalogs: CatalogLibrary) -> None:
+    from typer.testing import CliRunner
+
+    from iotprofile.cli.app import app
+
+    runner = CliRunner()
+    ours = tmp_path / "mine.oscal.json"
+    ours.write_text(
+        oscal.serialize(oscal.to_oscal_catalog(catalogs.get("etsi-en-303-645"))).replace(
+            '"value": "etsi-en-303-645"', '"value": "my-etsi"'
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "acme.json").write_text(json.dumps(FOREIGN_CATALOG), encoding="utf-8")
+    for name in ("mine.oscal.json", "acme.json"):
+        result = runner.invoke(app, ["validate", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    shown = runner.invoke(app, ["--catalog-dir", str(tmp_path), "catalog", "show", "acme-baseline", "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    control = json.loads(shown.stdout)["elements"][1]
+    assert (control["id"], control["parent"], control["text"]) == (
+        "AC-1",
+        "ac",
+        "The organization:\na. Develops a policy.",
+    )
+    assert control["provenance"]["status"] == "user"
+    mine = runner.invoke(app, ["--catalog-dir", str(tmp_path), "catalog", "show", "my-etsi", "--format", "json"])
+    assert len(json.loads(mine.stdout)["elements"]) == len(catalogs.get("etsi-en-303-645").elements)
+
+
+def test_invalid_oscal_catalog_is_refused_with_its_path(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from iotprofile.cli.app import app
+
+    bad = json.loads(json.dumps(FOREIGN_CATALOG))
+    bad["catalog"]["metadata"]["title"] = 5
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (
+        f"error: {path} $.catalog.metadata.title: not a valid OSCAL catalog: Input should be a valid string"
+    )

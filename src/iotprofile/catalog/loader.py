@@ -22,7 +22,9 @@ _ELEMENT_PROBLEM = re.compile(r"elements\[(\d+)\]: (.*)")
 
 def is_catalog_data(data: Any) -> bool:
     """Whether parsed YAML/JSON looks like one catalog or a registry of documents (not a crosswalk)."""
-    return isinstance(data, dict) and ("elements" in data or "documents" in data or "kind" in data)
+    return isinstance(data, dict) and (
+        "elements" in data or "documents" in data or "kind" in data or set(data) == {"catalog"}
+    )
 
 
 def is_catalog_file(located: Located) -> bool:
@@ -44,6 +46,11 @@ def documents_from(located: Located) -> list[Document]:
         raise CatalogError(
             "expected a mapping with 'id', 'kind', 'elements' or a 'documents' list", where=located.where()
         )
+    if set(data) == {"catalog"}:
+        # An OSCAL catalog: compliance-trestle is imported only for these files (it is slow to import).
+        from iotprofile.catalog.oscal import document_from_oscal
+
+        return [document_from_oscal(located)]
     if "documents" in data:
         if set(data) != {"documents"} or not isinstance(data["documents"], list):
             raise CatalogError(

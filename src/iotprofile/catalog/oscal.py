@@ -24,7 +24,8 @@ from trestle.oscal import catalog as oscal_catalog
 from trestle.oscal import profile as oscal_profile
 
 from iotprofile.catalog.model import Document, Element, ElementKind, Provenance, TextStatus
-from iotprofile.errors import ExportError
+from iotprofile.catalog.source import Located, describe_loc, first_error
+from iotprofile.errors import CatalogError, ExportError
 
 NAMESPACE = "urn:iotprofile:oscal"
 _UUID_NAMESPACE = uuid.UUID("3e2c4b6a-8f1d-5c7e-9a0b-1d2e3f4a5b6c")
@@ -301,11 +302,13 @@ def _element_from(node: Any, parent: str | None, kind_default: str, out: list[di
         provenance = _provenance_from(_name(field), props)
         if provenance is not None:
             element[field] = provenance
+    # A catalog iotprofile did not write: its texts are the user's import.
+    element.setdefault("provenance", {"status": "user", "source": "OSCAL import"})
     for part in node.parts or []:
         if part.name == "statement":
-            element["text"] = part.prose
+            element["text"] = _prose(part)
         elif part.name == "guidance":
-            element["guidance"] = part.prose
+            element["guidance"] = _prose(part)
         elif part.name == "summary":
             element["summary"] = part.prose
         elif part.name == "lead-in":
@@ -317,6 +320,36 @@ def _element_from(node: Any, parent: str | None, kind_default: str, out: list[di
         _element_from(child, element_id, "group", out)
     for child in getattr(node, "controls", None) or []:
         _element_from(child, element_id, "requirement", out)
+
+
+def _prose(part: Any) -> str | None:
+    """A part's prose with its sub-parts' (labelled items, as in NIST SP 800-53) on the lines below."""
+    lines = [part.prose] if part.prose else []
+    for child in part.parts or []:
+        label = next((prop.value for prop in child.props or [] if prop.name == "label"), None)
+        text = _prose(child)
+        if text:
+            lines.append(f"{label} {text}" if label else text)
+    return "\n".join(lines) or None
+
+
+def document_from_oscal(located: Located) -> Document:
+    """A user's OSCAL catalog file (``{"catalog": ...}``) as a document; errors name the file and the path."""
+    from pydantic import ValidationError
+
+    try:
+        catalog = oscal_catalog.Catalog.model_validate(located.data["catalog"])
+    except ValidationError as exc:
+        loc, message = first_error(exc)
+        raise located.error(CatalogError, ("catalog", *loc), f"not a valid OSCAL catalog: {message}") from None
+    try:
+        return from_oscal_catalog(catalog)
+    except ValidationError as exc:
+        loc, message = first_error(exc)
+        raise CatalogError(
+            f"the OSCAL catalog does not make a valid iotprofile catalog: {describe_loc(loc)}: {message}",
+            where=str(located.path),
+        ) from None
 
 
 def from_oscal_catalog(catalog: oscal_catalog.Catalog) -> Document:
