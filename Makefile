@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench render clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: $(STAMP)
 # The whole test suite, after lint and type checks.
 test: lint
 	$(BIN)/pytest
+
+# After editing bundled catalog data: rewrite the pre-rendered JSON (tests fail until you do).
+render: $(STAMP)
+	$(BIN)/python scripts/render_bundled.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

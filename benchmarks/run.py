@@ -54,45 +54,53 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9, help="runs per measurement (median reported)")
     args = parser.parse_args()
-    cli = [sys.executable, "-m", "iotprofile"]
+    # The console script, as users run it. Byte-compile the package first, as a wheel install does (an editable
+    # install under PYTHONDONTWRITEBYTECODE would otherwise recompile every module in every run).
+    import compileall
+
+    import iotprofile
+
+    compileall.compile_dir(Path(iotprofile.__file__).parent, quiet=1)
+    script = Path(sys.executable).parent / "iotprofile"
+    cli = [str(script)] if script.exists() else [sys.executable, "-m", "iotprofile"]
     show = [*cli, "catalog", "show", "nist-ir-8425", "--format", "json"]
-    base_env = {key: value for key, value in os.environ.items() if not key.startswith("IOTPROFILE_")}
-    cache_root = Path(tempfile.mkdtemp(prefix="iotprofile-bench-"))
-    counter = iter(range(10**6))
-
-    def warm() -> tuple[list[str], dict[str, str]]:
-        return show, {**base_env, "IOTPROFILE_CACHE_DIR": str(cache_root / "warm")}
-
-    def cold() -> tuple[list[str], dict[str, str]]:
-        return show, {**base_env, "IOTPROFILE_CACHE_DIR": str(cache_root / f"cold-{next(counter)}")}
-
-    def uncached() -> tuple[list[str], dict[str, str]]:
-        return show, {**base_env, "IOTPROFILE_CACHE_DIR": ""}
-
-    def crosswalk() -> tuple[list[str], dict[str, str]]:
-        return [*cli, "crosswalk", "nist-ir-8425a:DP-1", "--format", "json"], {**base_env, "IOTPROFILE_CACHE_DIR": ""}
-
-    def export_oscal() -> tuple[list[str], dict[str, str]]:
-        out = cache_root / "export" / "nist-ir-8425a.json"
-        return [*cli, "export", "nist-ir-8425a", "--format", "oscal", "-o", str(out)], base_env
+    env = {key: value for key, value in os.environ.items() if not key.startswith("IOTPROFILE_")}
+    work = Path(tempfile.mkdtemp(prefix="iotprofile-bench-"))
+    # The same catalog as a user's file: nothing pre-rendered, so the full path (pydantic, YAML, validation) runs.
+    user_dir = work / "catalogs"
+    user_dir.mkdir()
+    rendered = subprocess.run(show, env=env, capture_output=True, text=True, check=True).stdout
+    (user_dir / "copy-8425.json").write_text(rendered.replace('"nist-ir-8425"', '"copy-8425"', 1), encoding="utf-8")
+    user_env = {**env, "IOTPROFILE_CATALOG_DIR": str(user_dir)}
 
     print(f"iotprofile benchmarks ({args.runs} runs each, whole processes, Python {sys.version.split()[0]})")
     print("CLI start-up: `iotprofile catalog show nist-ir-8425 --format json`")
-    warm_median, _ = measure("  warm (rendered JSON cached; every run after the first)", args.runs, warm)
-    cold_median, _ = measure("  cold (first run after install or upgrade: renders, caches)", args.runs, cold)
-    measure("  cache off (IOTPROFILE_CACHE_DIR='')", args.runs, uncached)
+    bundled, _ = measure("  bundled catalog (ships pre-rendered)", args.runs, lambda: (show, env))
+    user, _ = measure(
+        "  the same catalog as a user file (parse, validate, render)",
+        args.runs,
+        lambda: ([*cli, "catalog", "show", "copy-8425", "--format", "json"], user_env),
+    )
     trestle = shutil.which("trestle", path=str(Path(sys.executable).parent)) or shutil.which("trestle")
     if trestle:
         anchor, _ = measure(
-            "  anchor: compliance-trestle `trestle version`", args.runs, lambda: ([trestle, "version"], base_env)
+            "  anchor: compliance-trestle `trestle version`", args.runs, lambda: ([trestle, "version"], env)
         )
-        print(f"  ratio anchor/warm {anchor / warm_median:5.1f}x   anchor/cold {anchor / cold_median:5.1f}x")
-    verdict = "meets" if warm_median <= TARGET_STARTUP_S and cold_median <= TARGET_STARTUP_S else "MISSES"
-    print(f"  target <= {TARGET_STARTUP_S * 1000:.0f} ms (warm and cold): {verdict}")
+        print(f"  ratio anchor/bundled {anchor / bundled:5.1f}x   anchor/user file {anchor / user:5.1f}x")
+    verdict = "meets" if bundled <= TARGET_STARTUP_S else "MISSES"
+    print(f"  target <= {TARGET_STARTUP_S * 1000:.0f} ms: {verdict}")
     print("Other commands")
-    measure("  crosswalk nist-ir-8425a:DP-1 --format json (all crosswalks)", args.runs, crosswalk)
-    measure("  export nist-ir-8425a --format oscal (profile + 2 catalogs)", args.runs, export_oscal)
-    shutil.rmtree(cache_root, ignore_errors=True)
+    measure(
+        "  crosswalk nist-ir-8425a:DP-1 --format json (all crosswalks)",
+        args.runs,
+        lambda: ([*cli, "crosswalk", "nist-ir-8425a:DP-1", "--format", "json"], env),
+    )
+    measure(
+        "  export nist-ir-8425a --format oscal (profile + 2 catalogs)",
+        args.runs,
+        lambda: ([*cli, "export", "nist-ir-8425a", "--format", "oscal", "-o", str(work / "out" / "p.json")], env),
+    )
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Shared fixtures: every test runs with no user catalog directory and a private cache."""
+"""Shared fixtures: every test runs with no user catalog directory from the environment."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from iotprofile.services import Workspace
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("IOTPROFILE_CATALOG_DIR", raising=False)
-    monkeypatch.setenv("IOTPROFILE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(scope="session")

@@ -26,10 +26,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def _no_user_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No catalog directory from the user's shell, and a private cache."""
+def _no_user_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No catalog directory from the user's shell."""
     monkeypatch.setenv("IOTPROFILE_CATALOG_DIR", "")
-    monkeypatch.setenv("IOTPROFILE_CACHE_DIR", str(tmp_path_factory.mktemp("iotprofile-cache")))
 
 
 def invoke(*args: str | Path) -> Result:
@@ -649,7 +648,7 @@ def test_unknown_document_suggests_the_close_one() -> None:
 
 
 def test_unknown_document_suggests_the_close_one_with_json_output() -> None:
-    # `catalog show DOC --format json` goes through the rendered-JSON cache first.
+    # `catalog show DOC --format json` looks for pre-rendered JSON first.
     line = error_line(invoke("catalog", "show", "nist-ir-842", "--format", "json"), NOT_FOUND)
     assert "did you mean" in line
     assert "nist-ir-8425" in line

@@ -90,6 +90,11 @@ def show_document(workspace: Workspace, doc_id: str) -> Document:
     return resolve(workspace.catalogs, doc_id)
 
 
+def render_document_json(doc: Document) -> str:
+    """``catalog show DOC --format json`` output: the document with every field, two-space indented."""
+    return doc.model_dump_json(indent=2) + "\n"
+
+
 @dataclass(frozen=True)
 class ElementView:
     """One element in context: its document, its parents and its children."""

@@ -14,9 +14,8 @@ from iotprofile.errors import CatalogError, CrosswalkError, IotprofileError
 
 
 @pytest.fixture(autouse=True)
-def _no_user_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _no_user_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IOTPROFILE_CATALOG_DIR", "")
-    monkeypatch.setenv("IOTPROFILE_CACHE_DIR", str(tmp_path_factory.mktemp("iotprofile-cache")))
 
 
 def write(directory: Path, name: str, text: str) -> Path:

@@ -135,16 +135,20 @@ def test_version_and_help() -> None:
         assert command in help_text
 
 
-def test_whole_process_json_is_the_same_from_the_cache(tmp_path: Path) -> None:
-    """The start-up cache serves exactly what a fresh rendering prints."""
+def test_whole_process_json_of_bundled_and_user_catalogs(tmp_path: Path) -> None:
+    """The console entry point runs; a user's copy of a catalog renders like the pre-rendered bundled one."""
     import os
 
-    env = {**os.environ, "IOTPROFILE_CACHE_DIR": str(tmp_path / "cache")}
-    command = [sys.executable, "-m", "iotprofile", "catalog", "show", "nist-ir-8425a", "--format", "json"]
-    cold = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    assert list((tmp_path / "cache").iterdir())
-    warm = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    uncached = subprocess.run(command, env={**env, "IOTPROFILE_CACHE_DIR": ""}, capture_output=True, text=True,
-                              check=True)  # fmt: skip
-    assert cold.stdout == warm.stdout == uncached.stdout
-    assert json.loads(warm.stdout)["id"] == "nist-ir-8425a"
+    env = {**os.environ, "IOTPROFILE_CATALOG_DIR": str(tmp_path)}
+    bundled = subprocess.run(
+        [sys.executable, "-m", "iotprofile", "catalog", "show", "nist-ir-8425", "--format", "json"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    data = json.loads(bundled.stdout)
+    assert data["id"] == "nist-ir-8425"
+    (tmp_path / "copy-8425.json").write_text(bundled.stdout.replace('"nist-ir-8425"', '"copy-8425"', 1), "utf-8")
+    user = subprocess.run(
+        [sys.executable, "-m", "iotprofile", "catalog", "show", "copy-8425", "--format", "json"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert user.stdout == bundled.stdout.replace('"nist-ir-8425"', '"copy-8425"', 1)

@@ -138,17 +138,15 @@ def catalog_show(
 ) -> None:
     """Show a document with every element and its text (a profile with its base resolved in), or one element."""
     if element is None and output is OutputFormat.JSON:
-        from iotprofile.catalog import cache
+        from iotprofile.catalog.rendered import rendered_json
 
-        # Bundled documents render the same until the package changes: serve the cached JSON (see cache.py).
-        cached = cache.load(document, "show.json")
-        if cached is None:
-            from iotprofile.services import show_document
+        # Bundled documents ship pre-rendered (see catalog/rendered.py): no pydantic import, fast start-up.
+        rendered = rendered_json(document)
+        if rendered is None:
+            from iotprofile.services import render_document_json, show_document
 
-            doc = _run(lambda: show_document(_workspace(), document))
-            cached = doc.model_dump_json(indent=2) + "\n"
-            cache.store(document, "show.json", cached)
-        sys.stdout.write(cached)
+            rendered = render_document_json(_run(lambda: show_document(_workspace(), document)))
+        sys.stdout.write(rendered)
         return
     from iotprofile.services import show_document, show_element
 
