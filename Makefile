@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench render clean
+.PHONY: demo test lint services bench render clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,23 +12,37 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# The main job: the router profile, what informs one of its sub-outcomes, and OSCAL + Markdown exports in out/.
+REPORTS := html,pdf,md,json,csv,xlsx,oscal
+DEMO_DB := sqlite:///out/iotprofile.db
+
+# The main job: assess the bundled example products (router against IR 8425A, smart plug against IR 8425) and
+# write every report to out/; store them in the embedded SQLite database out/iotprofile.db; export the profiles.
 demo: $(STAMP)
-	$(BIN)/iotprofile catalog show nist-ir-8425a
+	mkdir -p out && rm -f out/iotprofile.db
+	$(BIN)/iotprofile assess examples/router/product.yaml --results examples/router/results.yaml \
+		--report out/router --format $(REPORTS)
+	$(BIN)/iotprofile assess examples/smart-plug/product.yaml --results examples/smart-plug/results.yaml \
+		--report out/smart-plug --format $(REPORTS)
+	$(BIN)/iotprofile product import examples/router/product.yaml --db $(DEMO_DB)
+	$(BIN)/iotprofile assess import examples/router/results.yaml --product acme-router-ax3000 --db $(DEMO_DB)
+	$(BIN)/iotprofile assess status acme-router-ax3000 --db $(DEMO_DB)
 	$(BIN)/iotprofile crosswalk nist-ir-8425a:DP-1 --component-kind device
-	$(BIN)/iotprofile crosswalk nist-ir-8425:IAC-1b --component-kind mobile_app
-	$(BIN)/iotprofile export nist-ir-8425a --format oscal -o out/nist-ir-8425a.oscal.json
-	$(BIN)/iotprofile export nist-ir-8425a --format markdown -o out/nist-ir-8425a.md
-	$(BIN)/iotprofile export nist-ir-8425 --format csv -o out/nist-ir-8425.csv
+	$(BIN)/iotprofile export nist-ir-8425a --format oscal -o out/profiles/nist-ir-8425a.oscal.json
+	$(BIN)/iotprofile export nist-ir-8425a --format markdown -o out/profiles/nist-ir-8425a.md
+	@echo "Reports: out/router/report.html, out/smart-plug/report.html (and .pdf, .md, .json, .csv, .xlsx, OSCAL)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# The whole test suite, after lint and type checks.
-test: lint
-	$(BIN)/pytest
+# Real parts for the tests: PostgreSQL, Debian's chromium, poppler (needs root and apt-get; see the script).
+services:
+	bash scripts/setup-test-services.sh
+
+# The whole test suite, after lint and type checks, against SQLite and the PostgreSQL server set up above.
+test: lint services
+	IOTPROFILE_TEST_POSTGRES_URL="$$(cat .cache/postgres-url 2>/dev/null)" $(BIN)/pytest
 
 # After editing bundled catalog data: rewrite the pre-rendered JSON (tests fail until you do).
 render: $(STAMP)
@@ -38,4 +52,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .cache .pytest_cache .mypy_cache .ruff_cache

@@ -53,6 +53,7 @@ def measure(name: str, runs: int, make: Callable[[], tuple[list[str], dict[str, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9, help="runs per measurement (median reported)")
+    parser.add_argument("--skip-assess", action="store_true", help="only the catalog start-up benchmarks")
     args = parser.parse_args()
     # The console script, as users run it. Byte-compile the package first, as a wheel install does (an editable
     # install under PYTHONDONTWRITEBYTECODE would otherwise recompile every module in every run).
@@ -101,6 +102,15 @@ def main() -> None:
         lambda: ([*cli, "export", "nist-ir-8425a", "--format", "oscal", "-o", str(work / "out" / "p.json")], env),
     )
     shutil.rmtree(work, ignore_errors=True)
+    if args.skip_assess:
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import assess_bench
+
+    print("Assessment reports")
+    assess_bench.report_generation(args.runs)
+    print("assess status with many products stored (first run fills the database; later runs reuse it)")
+    assess_bench.status_with_many_products(args.runs)
 
 
 if __name__ == "__main__":

@@ -72,3 +72,19 @@ class ProfileError(IotprofileError):
 
 class ExportError(IotprofileError):
     """A document cannot be written in the requested format."""
+
+
+class ProductError(IotprofileError):
+    """A product file is malformed or inconsistent (unknown component kind, dangling connection, ...)."""
+
+
+class AssessmentError(IotprofileError):
+    """A verdict or results file is malformed, names a cell that does not exist, or lacks a justification."""
+
+
+class StorageError(IotprofileError):
+    """The database cannot be opened, migrated or written."""
+
+
+class ReportError(IotprofileError):
+    """A report cannot be produced or written."""

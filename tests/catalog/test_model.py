@@ -103,3 +103,11 @@ def test_crosswalk_mappings_inherit_origin_and_refuse_duplicates() -> None:
         Crosswalk.model_validate({"id": "x-y", "title": "t", "origin": "user", "licence": "l", "mappings": [row, row]})
     with pytest.raises(ValidationError, match="confidence"):
         Crosswalk.model_validate({"id": "x-y", "title": "t", "origin": "suggested", "licence": "l", "mappings": [row]})
+
+
+def test_a_searched_document_still_equals_its_copy() -> None:
+    doc = Document.model_validate(_doc())
+    copy = Document.model_validate(_doc())
+    assert doc.get("A-1") is not None  # fills doc's element index, not copy's
+    assert doc == copy
+    assert hash(doc) == hash(copy)

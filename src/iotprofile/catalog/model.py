@@ -215,6 +215,16 @@ class Document(Frozen):
                 seen.add(node)
                 node = parents.get(node)
 
+    def __eq__(self, other: object) -> bool:
+        # The element index is a cache, not part of the value; pydantic would compare private attributes too,
+        # making a document unequal to its own copy once one of them has been searched.
+        if isinstance(other, Document):
+            return self.__dict__ == other.__dict__
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.elements))
+
     @property
     def _index(self) -> dict[str, Element]:
         # Cached per elements tuple: model_copy(update={"elements": ...}) must not reuse a stale index.

@@ -255,3 +255,7 @@ def validate_command(
 def run() -> None:
     """Console-script entry point."""
     app()
+
+
+# The product and assessment commands live in their own module; importing it registers them on `app`.
+from iotprofile.cli import assess as _assess  # noqa: E402, F401

@@ -11,8 +11,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from iotprofile.assessment.rollup import AssessmentResult
 from iotprofile.catalog.model import Document, Element, TextStatus
 from iotprofile.crosswalk.query import Direction
+from iotprofile.product.plan import AssessmentPlan
 from iotprofile.services import CrosswalkAnswer, CrosswalkRow, DocumentSummary, ElementView
 
 _STATUS_STYLE = {
@@ -207,3 +209,92 @@ def render_crosswalk(answer: CrosswalkAnswer) -> None:
             console.print(Text("  " + gap.note, style="dim"))
     if not answer.rows and not answer.gaps:
         console.print(Text("No mappings found.", style="yellow"))
+
+
+_VERDICT_STYLE = {
+    "satisfied": "green",
+    "partially_satisfied": "yellow",
+    "not_satisfied": "bold red",
+    "not_applicable": "dim",
+    "not_assessed": "cyan",
+    "error": "magenta",
+}
+
+
+#: Short words for the status matrix, so it fits a terminal; the legend under it spells them out.
+_VERDICT_SHORT = {
+    "satisfied": "satisfied",
+    "partially_satisfied": "partial",
+    "not_satisfied": "UNSATISFIED",
+    "not_applicable": "n/a",
+    "not_assessed": "open",
+    "error": "ERROR",
+}
+
+
+def _verdict(value: str, *, short: bool = False) -> Text:
+    """A verdict as a word (readable without colour), coloured."""
+    return Text(_VERDICT_SHORT.get(value, value) if short else value, style=_VERDICT_STYLE.get(value, ""))
+
+
+def render_products(products: Sequence[object]) -> None:
+    """``product list`` as a table."""
+    table = Table(title="Products")
+    for column in ("ID", "Name", "Manufacturer", "Model", "Type", "Profile", "Records"):
+        table.add_column(column, overflow="fold")
+    for product in products:
+        values = vars(product)
+        table.add_row(*(str(values.get(key) or "") for key in
+                        ("id", "name", "manufacturer", "model", "product_type", "profile", "records")))  # fmt: skip
+    _console().print(table)
+
+
+def render_plan(plan: AssessmentPlan) -> None:
+    """``assess plan``: one line per cell with why it applies and how many requirements inform it."""
+    console = _console()
+    product = plan.product
+    console.print(Text(f"{product.name} ({product.id}) against {plan.profile.id}", style="bold"))
+    applicable = plan.applicable()
+    console.print(Text(f"{len(applicable)} of {len(plan.cells)} cells apply", style="dim"))
+    table = Table(show_lines=False)
+    for column in ("Cell", "Applies", "Why", "Requirements"):
+        table.add_column(column, overflow="fold")
+    for cell in plan.cells:
+        refs = ", ".join(requirement.ref for requirement in cell.requirements[:4])
+        more = f" (+{len(cell.requirements) - 4})" if len(cell.requirements) > 4 else ""
+        table.add_row(cell.key, "yes" if cell.applies else "no", cell.reason + (" (override)" if cell.overridden
+                      else ""), refs + more)  # fmt: skip
+    console.print(table)
+
+
+def render_status(result: AssessmentResult) -> None:
+    """``assess status``: the product verdict, counts, and each outcome over its components."""
+    console = _console()
+    product = result.plan.product
+    head = Text(f"{product.name} ({product.id}) against {result.plan.profile.id}: ", style="bold")
+    head.append_text(_verdict(result.product_verdict().value))
+    console.print(head)
+    counts = result.counts()
+    console.print(Text(", ".join(f"{count} {verdict.value}" for verdict, count in sorted(counts.items())),
+                       style="dim"))  # fmt: skip
+    components = [component.id for component in product.components]
+    table = Table()
+    table.add_column("Outcome / sub-outcome", overflow="fold")
+    table.add_column("Product")
+    for component in components:
+        table.add_column(component)
+    for element in result.plan.profile.elements:
+        status = result.elements.get(element.id)
+        if status is None:
+            continue
+        by_component = {cell.cell.component.id if cell.cell.component else "product": cell.verdict.value
+                        for cell in status.cells if cell.cell.element.id == element.id}  # fmt: skip
+        label = element.id if element.kind.value == "outcome" else f"  {element.id}"
+        row = [Text(label, style="bold" if element.kind.value == "outcome" else ""),
+               _verdict(status.verdict.value, short=True)]  # fmt: skip
+        row += [_verdict(by_component[component], short=True) if component in by_component else Text("")
+                for component in components]  # fmt: skip
+        table.add_row(*row)
+    console.print(table)
+    console.print(Text("partial = partially_satisfied, UNSATISFIED = not_satisfied, n/a = not_applicable, "
+                       "open = not_assessed", style="dim"))  # fmt: skip
