@@ -119,3 +119,10 @@ def test_database_accepts_exactly_the_verdict_vocabulary(repository: SqlReposito
     finally:
         engine.dispose()
     assert len(repository.log("acme-cam", "nist-ir-8425").records) == len(Verdict)
+
+
+def test_head_revision_constant_matches_the_migrations() -> None:
+    from iotprofile.storage.migrate import head_revision
+    from iotprofile.storage.revision import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION

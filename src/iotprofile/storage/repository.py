@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from alembic.util.exc import CommandError
 from pydantic import ValidationError
 from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,7 +25,7 @@ from iotprofile.product.io import product_to_json
 from iotprofile.product.model import Product
 from iotprofile.storage.engine import WRITE, engine_for, parse_url, sqlite_path
 from iotprofile.storage.interface import CellKey, ProductSummary, Repository, UnknownBlobError, UnknownProductError
-from iotprofile.storage.migrate import current_revision, head_revision, known_revisions, upgrade
+from iotprofile.storage.revision import HEAD_REVISION
 from iotprofile.storage.tables import BlobRow, ProductRow, VerdictRecordRow
 
 __all__ = ["SqlRepository"]
@@ -83,6 +82,28 @@ class SqlRepository:
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision this version knows (a no-op when it is there already)."""
+        if self._at_head():
+            return
+        # Alembic is imported only when the schema must be created or changed.
+        from alembic.util.exc import CommandError
+
+        from iotprofile.storage.migrate import current_revision, head_revision, known_revisions, upgrade
+
+        try:
+            self._migrate(current_revision, head_revision, known_revisions, upgrade)
+        except CommandError as exc:
+            raise StorageError(f"cannot migrate the database: {self._scrub(str(exc))}", where=self._where) from exc
+
+    def _at_head(self) -> bool:
+        """Whether the database already has the newest schema (one query; False when unsure)."""
+        try:
+            with self._engine.connect() as connection:
+                version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except SQLAlchemyError:
+            return False
+        return version == HEAD_REVISION
+
+    def _migrate(self, current_revision: Any, head_revision: Any, known_revisions: Any, upgrade: Any) -> None:
         with self._transaction("cannot open the database", write=True) as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
@@ -319,8 +340,6 @@ class SqlRepository:
             yield
         except SQLAlchemyError as exc:
             raise StorageError(f"{action}: {self._describe(exc)}", where=self._where) from exc
-        except CommandError as exc:
-            raise StorageError(f"{action}: {self._scrub(str(exc))}", where=self._where) from exc
 
     def _describe(self, exc: SQLAlchemyError) -> str:
         # The driver's own message, without SQLAlchemy's statement, parameters and documentation link.
