@@ -66,3 +66,10 @@ def test_wrong_suffix_is_refused(tmp_path: Path) -> None:
     path.write_text("id\nx\n", encoding="utf-8")
     with pytest.raises(ProductError, match=r"\.yaml"):
         load_product(path)
+
+
+def test_published_schema_file_is_current() -> None:
+    from importlib.resources import files
+
+    shipped = json.loads(files("iotprofile.product").joinpath("product.schema.json").read_text(encoding="utf-8"))
+    assert shipped == product_json_schema(), "regenerate: iotprofile product schema > src/iotprofile/product/..."
