@@ -9,6 +9,7 @@ time), everything is sorted stably, and UUIDs are derived from the product's and
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -63,37 +64,24 @@ def _formats(formats: Sequence[str]) -> list[ReportFormat]:
     return [fmt for fmt in ReportFormat if fmt in wanted]
 
 
+#: The module and class of each format's writer, imported only when that format is asked for (some are slow to
+#: import: WeasyPrint, compliance-trestle, openpyxl).
+_WRITERS: dict[ReportFormat, tuple[str, str]] = {
+    ReportFormat.HTML: ("html_report", "HtmlReport"),
+    ReportFormat.PDF: ("pdf_report", "PdfReport"),
+    ReportFormat.MD: ("markdown_report", "MarkdownReport"),
+    ReportFormat.JSON: ("json_report", "JsonReport"),
+    ReportFormat.CSV: ("csv_matrix", "CsvMatrix"),
+    ReportFormat.XLSX: ("xlsx_matrix", "XlsxMatrix"),
+    ReportFormat.OSCAL: ("oscal_results", "OscalReport"),
+}
+
+
 def _writer(fmt: ReportFormat) -> ReportWriter:
-    writer: type[ReportWriter]
-    match fmt:
-        case ReportFormat.HTML:
-            from iotprofile.reports.assessment.html_report import HtmlReport
-
-            writer = HtmlReport
-        case ReportFormat.PDF:
-            from iotprofile.reports.assessment.pdf_report import PdfReport
-
-            writer = PdfReport
-        case ReportFormat.MD:
-            from iotprofile.reports.assessment.markdown_report import MarkdownReport
-
-            writer = MarkdownReport
-        case ReportFormat.JSON:
-            from iotprofile.reports.assessment.json_report import JsonReport
-
-            writer = JsonReport
-        case ReportFormat.CSV:
-            from iotprofile.reports.assessment.csv_matrix import CsvMatrix
-
-            writer = CsvMatrix
-        case ReportFormat.XLSX:
-            from iotprofile.reports.assessment.xlsx_matrix import XlsxMatrix
-
-            writer = XlsxMatrix
-        case ReportFormat.OSCAL:
-            from iotprofile.reports.assessment.oscal_results import OscalReport
-
-            writer = OscalReport
+    module_name, class_name = _WRITERS[fmt]
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    writer: type[ReportWriter] = getattr(module, class_name)
+    assert writer.format is fmt, f"{class_name} writes {writer.format}, not {fmt}"
     return writer()
 
 
