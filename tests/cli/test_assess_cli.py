@@ -159,3 +159,14 @@ def test_results_for_another_product_are_refused(tmp_path: Path) -> None:
         "assess", EXAMPLES / "smart-plug" / "product.yaml", "--results", EXAMPLES / "router" / "results.yaml"
     )
     assert "results are for product 'acme-router-ax3000'" in line
+
+
+def test_examples_are_copied_out_and_assess(tmp_path: Path) -> None:
+    target = tmp_path / "plug"
+    ok("product", "example", "smart-plug", target)
+    assert (target / "product.yaml").read_text(encoding="utf-8") == (
+        EXAMPLES / "smart-plug" / "product.yaml"
+    ).read_text(encoding="utf-8")
+    ok("assess", target / "product.yaml", "--results", target / "results.yaml", "--report", tmp_path / "r",
+       "--format", "json")  # fmt: skip
+    assert "no example 'toaster'" in refused("product", "example", "toaster", tmp_path / "t")

@@ -108,6 +108,36 @@ def product_init(
     sys.stderr.write(f"wrote {out}; edit it, then: iotprofile product validate {out}\n")
 
 
+def _examples_dir() -> Path:
+    """The bundled examples: inside an installed package, or at the top of a source checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "examples"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "examples"
+
+
+@product_app.command("example")
+def product_example(
+    name: Annotated[str, typer.Argument(help="router or smart-plug.")],
+    out: Annotated[Path, typer.Argument(help="Directory to copy the example into (must not exist).")],
+) -> None:
+    """Copy a bundled example product (product.yaml, results.yaml, evidence/) to start from."""
+    import shutil
+
+    from iotprofile.errors import ProductError
+
+    def action() -> None:
+        source = _examples_dir() / name
+        if name.startswith((".", "/")) or not (source / "product.yaml").is_file():
+            known = sorted(path.name for path in _examples_dir().iterdir() if (path / "product.yaml").is_file())
+            raise ProductError(f"no example {name!r}", tip=f"one of {', '.join(known)}")
+        if out.exists():
+            raise ProductError("exists; not overwriting it", where=str(out))
+        shutil.copytree(source, out)
+
+    _run(action)
+    sys.stderr.write(f"copied {name} to {out}; try: iotprofile assess {out}/product.yaml --results "
+                     f"{out}/results.yaml --report {out}/reports\n")  # fmt: skip
+
+
 @product_app.command("validate")
 def product_validate(
     file: Annotated[Path, typer.Argument(help="A product file (YAML or JSON).")],
