@@ -36,9 +36,11 @@ def crosswalk_from(located: Located) -> Crosswalk:
     if located.is_csv:
         return _from_csv(located)
     if not is_crosswalk_data(located.data):
+        product_like = isinstance(located.data, dict) and "components" in located.data
         raise CrosswalkError(
             "not a catalog or a crosswalk: expected 'elements' (a catalog) or 'mappings' (a crosswalk)",
             where=located.where(),
+            tip="this looks like a product file: use 'iotprofile product validate'" if product_like else None,
         )
     return _validate(located, located.data)
 
