@@ -51,6 +51,7 @@ class CatalogLibrary:
         self._bundled_dir = bundled_dir
         self._user_dirs = tuple(user_dirs)
         self._cache: dict[str, Document] = {}
+        self._element_ids: dict[str, list[str]] = {}
         self._registry: dict[str, Document] | None = None
         self._user: dict[str, Document] | None = None
         self._user_other: list[Located] = []
@@ -146,13 +147,15 @@ class CatalogLibrary:
 
     def element_ids(self, doc_id: str) -> list[str]:
         """IDs a document offers, in order: a profile offers its base's elements (less removals) plus its own."""
-        doc = self.get(doc_id)
-        own = [element.id for element in doc.elements]
-        if doc.based_on is None:
-            return own
-        removed = set(doc.tailoring.removed) if doc.tailoring else set()
-        inherited = [element_id for element_id in self.element_ids(doc.based_on) if element_id not in removed]
-        return inherited + [element_id for element_id in own if element_id not in inherited]
+        if doc_id not in self._element_ids:
+            doc = self.get(doc_id)
+            own = [element.id for element in doc.elements]
+            if doc.based_on is not None:
+                removed = set(doc.tailoring.removed) if doc.tailoring else set()
+                inherited = [element_id for element_id in self.element_ids(doc.based_on) if element_id not in removed]
+                own = inherited + [element_id for element_id in own if element_id not in inherited]
+            self._element_ids[doc_id] = own
+        return list(self._element_ids[doc_id])
 
     def require_element(self, doc_id: str, element_id: str) -> None:
         """Raise :class:`UnknownElementError` (with close matches) unless the document offers the element."""

@@ -28,6 +28,8 @@ class Workspace:
 
     catalogs: CatalogLibrary
     crosswalks: CrosswalkLibrary
+    #: Documents resolved so far (documents are immutable, so a resolution is done once per workspace).
+    resolved: dict[str, Document] = field(default_factory=dict)
 
     @classmethod
     def open(cls, catalog_dirs: Sequence[Path] = ()) -> Workspace:
@@ -87,7 +89,9 @@ def list_documents(workspace: Workspace) -> list[DocumentSummary]:
 
 def show_document(workspace: Workspace, doc_id: str) -> Document:
     """The document, with a profile resolved against its base (so it shows every element it offers)."""
-    return resolve(workspace.catalogs, doc_id)
+    if doc_id not in workspace.resolved:
+        workspace.resolved[doc_id] = resolve(workspace.catalogs, doc_id)
+    return workspace.resolved[doc_id]
 
 
 def render_document_json(doc: Document) -> str:
