@@ -5,13 +5,16 @@ Usage: python scripts/render_bundled.py   (or: make render)
 
 from __future__ import annotations
 
-from iotprofile.catalog.library import BUNDLED_CATALOG_DIR, REGISTRY_FILE
+from iotprofile.catalog.library import BUNDLED_CATALOG_DIR, REGISTRY_FILE, CatalogLibrary
 from iotprofile.catalog.rendered import RENDERED_DIR
+from iotprofile.crosswalk.library import CrosswalkLibrary
 from iotprofile.services import Workspace, render_document_json, show_document
 
 
 def main() -> None:
-    workspace = Workspace.open()
+    # Read the YAML sources, never the rendered files being rewritten.
+    catalogs = CatalogLibrary(prefer_rendered=False)
+    workspace = Workspace(catalogs, CrosswalkLibrary(catalogs))
     RENDERED_DIR.mkdir(exist_ok=True)
     wanted = {path.stem for path in BUNDLED_CATALOG_DIR.glob("*.yaml") if path.name != REGISTRY_FILE}
     for stale in RENDERED_DIR.glob("*.json"):

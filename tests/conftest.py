@@ -18,8 +18,8 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def catalogs() -> CatalogLibrary:
-    """The bundled catalogs (shared: they are immutable)."""
-    return CatalogLibrary()
+    """The bundled catalogs, read from their YAML sources (shared: they are immutable)."""
+    return CatalogLibrary(prefer_rendered=False)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from iotprofile.catalog.library import BUNDLED_CATALOG_DIR, REGISTRY_FILE
+from iotprofile.catalog.library import BUNDLED_CATALOG_DIR, REGISTRY_FILE, CatalogLibrary
 from iotprofile.catalog.rendered import RENDERED_DIR, rendered_json
 from iotprofile.services import Workspace, render_document_json, show_document
 
@@ -24,3 +24,8 @@ def test_no_stale_rendered_files() -> None:
 @pytest.mark.parametrize("doc_id", ["../data/nist-ir-8425", "standards-registry", "iso-iec-29147", "NIST-IR-8425"])
 def test_only_bundled_catalog_ids_are_pre_rendered(doc_id: str) -> None:
     assert rendered_json(doc_id) is None
+
+
+@pytest.mark.parametrize("doc_id", BUNDLED)
+def test_documents_loaded_from_rendered_json_equal_the_yaml_ones(catalogs: CatalogLibrary, doc_id: str) -> None:
+    assert CatalogLibrary().get(doc_id) == catalogs.get(doc_id)
