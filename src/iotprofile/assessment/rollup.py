@@ -88,11 +88,15 @@ def check_records(plan: AssessmentPlan, records: Iterable[VerdictRecord]) -> Non
 def evaluate(plan: AssessmentPlan, log: AssessmentLog) -> AssessmentResult:
     """Combine the plan with the log: each cell's current verdict and the roll-up to every element."""
     check_records(plan, log.records)
-    current = log.current()
+    # One sort and one pass over the log (not one per cell): history per cell, oldest first; the last is current.
+    histories: dict[CellRef, list[VerdictRecord]] = {}
+    for record in sorted(log.records, key=lambda item: item.recorded_at):
+        histories.setdefault(record.cell, []).append(record)
     result = AssessmentResult(plan, log)
     for cell in plan.cells:
-        ref = CellRef(element=cell.element.id, component=cell.component.id if cell.component else None)
-        result.cells.append(CellStatus(cell, current.get(ref), tuple(log.history(ref))))
+        history = histories.get(CellRef(element=cell.element.id, component=cell.component.id if cell.component
+                                        else None), [])  # fmt: skip
+        result.cells.append(CellStatus(cell, history[-1] if history else None, tuple(history)))
     by_element: dict[str, list[CellStatus]] = {}
     for status in result.cells:
         by_element.setdefault(status.cell.element.id, []).append(status)

@@ -230,21 +230,17 @@ def product_list(db: DbOption = None, output: FormatOption = OutputFormat.TEXT) 
 # ----------------------------------------------------------------------------------------------------- assess
 
 
-def _product_and_store(product: str, db: str | None) -> tuple[Any, Any]:
-    """A product file path (stateless) or a stored product ID."""
+def _load_product(product: str, db: str | None) -> Any:
+    """A product from a file path (stateless) or by stored product ID."""
     from iotprofile.product.io import load_product
 
     path = Path(product)
     if path.suffix.lower() in {".yaml", ".yml", ".json"}:
-        return load_product(path), None
+        return load_product(path)
     from iotprofile.services.products import open_repository
 
-    repository = open_repository(db)
-    try:
-        return repository.get_product(product), repository
-    except BaseException:
-        repository.close()
-        raise
+    with open_repository(db) as repository:
+        return repository.get_product(product)
 
 
 @assess_app.command("plan")
@@ -261,10 +257,7 @@ def assess_plan(
     from iotprofile.services.products import plan_for
 
     def action() -> Any:
-        loaded, repository = _product_and_store(product, db)
-        if repository is not None:
-            repository.close()
-        return plan_for(_workspace(), loaded, profile)
+        return plan_for(_workspace(), _load_product(product, db), profile)
 
     plan = _run(action)
     if output is OutputFormat.JSON:

@@ -87,15 +87,17 @@ class AssessmentPlan:
 
     product: Product
     profile: Document
+    #: Complete when the plan is made; not changed afterwards (the index below is built from it once).
     cells: list[Cell] = field(default_factory=list)
+    _index: dict[tuple[str, str | None], Cell] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Looked up once per verdict record: a dict, not a scan of every cell.
+        self._index = {(cell.element.id, cell.component.id if cell.component else None): cell for cell in self.cells}
 
     def cell(self, element: str, component: str | None) -> Cell | None:
         """The cell for an element and a component (None: the product as a whole)."""
-        return next(
-            (cell for cell in self.cells
-             if cell.element.id == element and (cell.component.id if cell.component else None) == component),
-            None,
-        )  # fmt: skip
+        return self._index.get((element, component))
 
     def applicable(self) -> list[Cell]:
         """The cells that apply (by rule or override)."""
@@ -175,13 +177,13 @@ def plan(product: Product, profile: Document, crosswalks: CrosswalkLibrary | Non
         if item.element not in known:
             raise ProductError(f"applicability override names {item.element!r}, which {profile.id} does not have")
     requirements = _Requirements(crosswalks, profile) if crosswalks is not None else _no_requirements
-    result = AssessmentPlan(product, profile)
+    cells: list[Cell] = []
     for element in leaves(profile, Nature.TECHNICAL):
         rule = RULES.get(element.id, _EVERY)
         for component in product.components:
             override = overrides.get((element.id, component.id))
             applies = override.applies if override else rule.applies(component, product)
-            result.cells.append(Cell(
+            cells.append(Cell(
                 element, component, applies, override.reason if override else rule.reason,
                 overridden=override is not None,
                 requirements=requirements(element, component.kind) if applies else (),
@@ -190,7 +192,7 @@ def plan(product: Product, profile: Document, crosswalks: CrosswalkLibrary | Non
         override = overrides.get((element.id, None))
         applies = override.applies if override else True
         reason = override.reason if override else "applies to the product as a whole (the product developer)"
-        result.cells.append(
+        cells.append(
             Cell(
                 element,
                 None,
@@ -200,11 +202,11 @@ def plan(product: Product, profile: Document, crosswalks: CrosswalkLibrary | Non
                 requirements=requirements(element, None) if applies else (),
             )
         )
-    for (element_id, component_id), item in overrides.items():
+    result = AssessmentPlan(product, profile, cells)
+    for element_id, component_id in overrides:
         if result.cell(element_id, component_id) is None:
             raise ProductError(
                 f"applicability override {element_id}@{component_id or 'product'} names no cell "
                 f"(technical elements are per component, non-technical ones per product)"
             )
-        del item
     return result
