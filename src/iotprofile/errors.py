@@ -70,6 +70,14 @@ class ProfileError(IotprofileError):
     """A profile cannot be resolved against its base."""
 
 
+class RequirementsError(IotprofileError):
+    """A requirement list to build a profile from is malformed: missing columns, duplicate IDs, empty text."""
+
+
+class PipelineError(IotprofileError):
+    """A profile build cannot go on: a bad build configuration, review decision or target."""
+
+
 class ExportError(IotprofileError):
     """A document cannot be written in the requested format."""
 
