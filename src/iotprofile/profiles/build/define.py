@@ -84,11 +84,11 @@ _ANNEX_B = re.compile(r"^\s*(?P<status>[MRO])(?:\s*C\b.*)?\s*$")
 _ANNEX_B_STRENGTH = {"M": Strength.SHALL, "R": Strength.SHOULD, "O": Strength.MAY}
 #: Stated words, longest first so that "MUST NOT" is not read as "MUST".
 _STATED_WORDS: tuple[tuple[str, Strength], ...] = (
-    (r"must\s+not", Strength.SHALL_NOT),
-    (r"shall\s+not", Strength.SHALL_NOT),
-    (r"may\s+not", Strength.SHALL_NOT),
-    (r"should\s+not", Strength.SHOULD_NOT),
-    (r"not\s+recommended", Strength.SHOULD_NOT),
+    (r"must[\s_]+not", Strength.SHALL_NOT),
+    (r"shall[\s_]+not", Strength.SHALL_NOT),
+    (r"may[\s_]+not", Strength.SHALL_NOT),
+    (r"should[\s_]+not", Strength.SHOULD_NOT),
+    (r"not[\s_]+recommended", Strength.SHOULD_NOT),
     (r"must", Strength.SHALL),
     (r"shall", Strength.SHALL),
     (r"required", Strength.SHALL),
