@@ -101,6 +101,12 @@ def test_stated_wins_over_the_text() -> None:
         ("The device MAY offer SSH. Telnet, which is insecure, MUST NOT be offered.", SHALL_NOT, "MUST NOT"),
         # "may not" withdraws permission.
         ("Passwords MAY NOT be shared.", SHALL_NOT, "MAY NOT"),
+        # The negation counts in any case, and "never" negates as "not" does.
+        ("The device MUST not expose telnet.", SHALL_NOT, "MUST not"),
+        ("Keys MUST NEVER leave the device.", SHALL_NOT, "MUST NEVER"),
+        ("Keys SHOULD never be logged.", SHOULD_NOT, "SHOULD never"),
+        ("Using SHA-1 is not RECOMMENDED.", SHOULD_NOT, "not RECOMMENDED"),
+        ("An SSH server is NOT REQUIRED.", MAY, "NOT REQUIRED"),
     ],
 )
 def test_rfc_2119_keywords(text: str, strength: Strength, phrase: str) -> None:
@@ -128,6 +134,7 @@ def test_keywords_are_upper_case_only_and_whole_words() -> None:
         ("The device must not expose telnet.", SHALL_NOT, "must not"),
         ("Passwords may not be shared across devices.", SHALL_NOT, "may not"),
         ("The device need not support IPv6.", MAY, "need not"),
+        ("Passwords must never be displayed.", SHALL_NOT, "must never"),
         ("Shall the device fail, it reboots.", SHALL, "Shall"),  # capitalised at the start of a sentence
         ("The device shall log failures and may send them to a server.", SHALL, "shall"),
         ("Where passwords are used, they should be unique, which shall be checked.", SHOULD, "should"),

@@ -20,8 +20,9 @@ requirement's strength from the first of these that applies, and records the bas
 
 2. **keyword** -- RFC 2119 / RFC 8174 keywords in the text, upper case only (RFC 8174: only upper case has the
    special meaning): ``MUST``, ``MUST NOT``, ``SHALL``, ``SHALL NOT``, ``SHOULD``, ``SHOULD NOT``, ``MAY``,
-   ``REQUIRED``, ``RECOMMENDED``, ``NOT RECOMMENDED``, ``OPTIONAL``. A text with no lower-case letters at all (a
-   shouted heading) is not read for keywords.
+   ``REQUIRED``, ``RECOMMENDED``, ``NOT RECOMMENDED``, ``OPTIONAL``. The negating word may be in any case and may
+   be ``NEVER`` ("MUST not", "MUST NEVER" are SHALL NOT); ``NOT REQUIRED`` is MAY. A text with no lower-case
+   letters at all (a shouted heading) is not read for keywords.
 
 3. **verify** -- an OWASP ASVS-style requirement whose text begins "Verify that". ASVS levels are assurance
    levels, not strengths: a requirement listed at L2 is mandatory for every L2 and L3 verification, so it is
@@ -30,10 +31,11 @@ requirement's strength from the first of these that applies, and records the bas
    the clause being verified ("Verify that ... which must be enforced"), not in the requirement's main clause.
 
 4. **lower_case** -- ETSI-style lower-case ``shall``, ``shall not``, ``should``, ``should not``, ``may``, and
-   ``must``/``must not`` (as SHALL/SHALL NOT), whole words only; a capitalised word counts only at the start of a
-   sentence (so "May 2020" is a month, not a permission). ``can``/``cannot`` are informative (ETSI drafting
-   rules, ISO/IEC Directives Part 2 clause 7): a text whose only modal is ``can`` gets basis ``lower_case`` with
-   no strength and the phrase ``can``, so the reader sees why.
+   ``must``/``must not`` (as SHALL/SHALL NOT), with ``never`` as a negation like ``not``; whole words only, and
+   a capitalised word counts only at the start of a sentence (so "May 2020" is a month, not a permission).
+   ``can``/``cannot`` are informative (ETSI drafting rules, ISO/IEC Directives Part 2 clause 7): a text whose
+   only modal is ``can`` gets basis ``lower_case`` with no strength and the phrase ``can``, so the reader sees
+   why.
 
 5. **none** -- nothing decides it: no strength.
 
@@ -124,8 +126,14 @@ _UPPER_KEYWORDS: dict[str, Strength] = {
     "MUST NOT": Strength.SHALL_NOT,
     "SHALL NOT": Strength.SHALL_NOT,
     "MAY NOT": Strength.SHALL_NOT,
+    "MUST NEVER": Strength.SHALL_NOT,
+    "SHALL NEVER": Strength.SHALL_NOT,
+    "MAY NEVER": Strength.SHALL_NOT,
     "SHOULD NOT": Strength.SHOULD_NOT,
+    "SHOULD NEVER": Strength.SHOULD_NOT,
     "NOT RECOMMENDED": Strength.SHOULD_NOT,
+    # Not an RFC 2119 term, but its meaning is plain: permission not to, as "need not".
+    "NOT REQUIRED": Strength.MAY,
     "MUST": Strength.SHALL,
     "SHALL": Strength.SHALL,
     "REQUIRED": Strength.SHALL,
@@ -138,7 +146,11 @@ _LOWER_KEYWORDS: dict[str, Strength | None] = {
     "must not": Strength.SHALL_NOT,
     "shall not": Strength.SHALL_NOT,
     "may not": Strength.SHALL_NOT,
+    "must never": Strength.SHALL_NOT,
+    "shall never": Strength.SHALL_NOT,
+    "may never": Strength.SHALL_NOT,
     "should not": Strength.SHOULD_NOT,
+    "should never": Strength.SHOULD_NOT,
     "need not": Strength.MAY,
     "must": Strength.SHALL,
     "shall": Strength.SHALL,
@@ -153,7 +165,12 @@ _LOWER_KEYWORDS: dict[str, Strength | None] = {
 def _alternation(words: Iterable[str]) -> str:
     # Longest first, and any run of spaces between words, so "MUST  NOT" is a negation and not "MUST".
     ordered = sorted(words, key=len, reverse=True)
-    return "|".join(r"\s+".join(map(re.escape, word.split())) for word in ordered)
+    return "|".join(r"\s+".join(_word(part) for part in word.split()) for word in ordered)
+
+
+def _word(part: str) -> str:
+    # The negation of an upper-case keyword counts in any case: "MUST not" is as much a prohibition as "MUST NOT".
+    return f"(?i:{part})" if part in {"NOT", "NEVER"} else re.escape(part)
 
 
 _UPPER = re.compile(rf"\b(?:{_alternation(_UPPER_KEYWORDS)})\b")
@@ -202,7 +219,7 @@ def _upper_hits(text: str) -> list[_Hit]:
     if not any(char.islower() for char in text):
         return []
     return [
-        _Hit(match.group(), _UPPER_KEYWORDS[_normalise(match.group())], match.start(), match.end())
+        _Hit(match.group(), _UPPER_KEYWORDS[_normalise(match.group()).upper()], match.start(), match.end())
         for match in _UPPER.finditer(text)
     ]
 
