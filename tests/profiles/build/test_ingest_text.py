@@ -74,6 +74,31 @@ def test_plain_text_runs_to_the_next_id_line() -> None:
     ]
 
 
+def test_numbered_clause_headings_become_sections_in_plain_text() -> None:
+    path = write(
+        "etsi.txt",
+        "5.1 No universal default passwords\n"
+        "5.1-1 All passwords shall be unique\n"
+        "and not resettable to a universal value.\n"
+        "5.2 Implement a means to manage reports of vulnerabilities\n"
+        "5.2-1 Publish a vulnerability disclosure policy.\n"
+        "1.5 seconds later, it retries.\n",
+    )
+    reqs = read_requirement_file(path)
+    assert [(r.id, r.text, r.section) for r in reqs] == [
+        (
+            "5.1-1",
+            "All passwords shall be unique and not resettable to a universal value.",
+            "5.1 No universal default passwords",
+        ),
+        (
+            "5.2-1",
+            "Publish a vulnerability disclosure policy. 1.5 seconds later, it retries.",
+            "5.2 Implement a means to manage reports of vulnerabilities",
+        ),
+    ]
+
+
 def test_markdown_headings_become_sections() -> None:
     path = write(
         "guide.md",

@@ -2,8 +2,11 @@
 
 A requirement starts at a line (or Markdown heading) that begins with an ID matching the pattern, and its text
 runs until the next such line; in Markdown also until the next heading, and other headings become the ``section``
-of the requirements below them. Fenced code blocks are skipped. A list bullet or bold markers around the ID are
-allowed (``- **REQ-1**: ...``); a separator after the ID (``:``, ``.``, ``)``, a dash) is dropped.
+of the requirements below them. In plain text and PDF, a numbered clause heading plays that part: a short line
+of a dotted clause number and a capitalised title without closing punctuation (``5.2 Implement a means to
+manage reports of vulnerabilities``), so the next clause's title is not read as the last provision's closing words.
+Fenced code blocks are skipped. A list bullet or bold markers around the ID are allowed (``- **REQ-1**: ...``);
+a separator after the ID (``:``, ``.``, ``)``, a dash) is dropped.
 
 PDF text is taken page by page with pypdf (the optional extra ``iotprofile[pdf]``) and read like plain text;
 each requirement's location names its page.
@@ -38,6 +41,7 @@ _TRAIL = r"\]?(?:\*\*|__|\*|_)?(?=$|[\s:.)\u2013\u2014-])"
 _SEPARATOR = re.compile(r"^[\s:.)\u2013\u2014-]*")
 _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+_CLAUSE_HEADING = re.compile(r"^[ \t]*\d+(?:\.\d+)+[ \t]+[A-Z][^\n]{0,100}(?<![.:;,])$")
 
 
 @dataclass
@@ -117,6 +121,10 @@ def read_text_requirements(
         if match is None and heading is not None:
             close()
             section = heading.group(2).strip() or None
+            continue
+        if match is None and not markdown and _CLAUSE_HEADING.match(line.text.rstrip()):
+            close()
+            section = " ".join(line.text.split())
             continue
         if match is None:
             if current is not None:
