@@ -13,9 +13,10 @@ Spec fields (the reference for build configurations):
 ``file``
     A requirement list: CSV, XLSX, YAML, JSON, an OSCAL catalog (JSON), plain text, Markdown or PDF.
 ``catalog``
-    Instead of ``file``: the ID of a loaded catalog (``etsi-en-303-645``). Every element with text (or, for
-    copyrighted standards, a summary) and no children becomes a requirement; its section is its parent, its
-    stated strength the catalog's (an ETSI Annex B status, a BBF keyword), its level the catalog's.
+    Instead of ``file``: the ID of a loaded catalog (``etsi-en-303-645``; bundled, or in a user catalog directory
+    of the ``catalogs`` library passed in). Every element with text (or, for copyrighted standards, a summary)
+    and no children becomes a requirement; its section is its parent, its stated strength the catalog's (an ETSI
+    Annex B status, a BBF keyword), its level the catalog's.
 ``format``
     ``csv``, ``xlsx``, ``yaml``, ``json``, ``oscal``, ``text``, ``markdown`` or ``pdf``. Default: by suffix
     (``.csv``, ``.xlsx``, ``.yaml``/``.yml``, ``.json``, ``.txt``, ``.md``/``.markdown``, ``.pdf``); a ``.json``
@@ -34,8 +35,9 @@ Spec fields (the reference for build configurations):
     For text, Markdown and PDF: a regular expression matching a requirement ID at the start of a line (a named
     group ``id``, if present, is the ID). Default: :data:`~iotprofile.profiles.build.ingest_text.DEFAULT_ID_PATTERN`,
     which matches ``5.1-1``, ``SEC.FIRMWARE.2``, ``V6.2.1``, ``REQ-12``, ``GDS-1.2`` and ``MASVS-STORAGE-1``. A
-    requirement's text runs to the next ID line (in Markdown, also to the next heading); Markdown headings become
-    the ``section`` of the requirements below them.
+    requirement's text runs to the next ID line (in Markdown, also to the next heading); Markdown headings, and in
+    text and PDF numbered clause headings (``5.2 Implement a means ...``), become the ``section`` of the
+    requirements below them.
 
 Every requirement records its ``location``: ``reqs.csv row 4``, ``reqs.xlsx sheet 'R' row 5``, ``reqs.yaml:12``,
 ``reqs.json $.requirements[3]``, ``reqs.md:12``, ``reqs.pdf page 2``, ``catalog etsi-en-303-645``.
@@ -54,6 +56,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from iotprofile.catalog.model import DOCUMENT_ID_PATTERN, Document, ElementKind
 from iotprofile.catalog.source import Located, read_located, read_text
+from iotprofile.catalog.vocabulary import Strength
 from iotprofile.errors import CatalogError, RequirementsError
 from iotprofile.profiles.build.collect import RequirementCollector
 from iotprofile.profiles.build.define import strength_of_stated
@@ -71,6 +74,7 @@ __all__ = [
     "read_all",
     "read_requirement_file",
     "read_requirements",
+    "requirements_of_document",
 ]
 
 
@@ -178,12 +182,6 @@ class RequirementSource(BaseModel):
         return str(self.file) if self.file is not None else f"catalog {self.catalog}"
 
 
-# ------------------------------------------------------------------------------------------------ requirements
-
-
-# ----------------------------------------------------------------------------------------------------- catalogs
-
-
 def _is_oscal(data: Any) -> bool:
     return isinstance(data, dict) and set(data) == {"catalog"}
 
@@ -192,7 +190,7 @@ def _is_oscal(data: Any) -> bool:
 
 
 def requirements_of_document(document: Document, *, standard: str, where: str) -> RequirementSet:
-    """A catalog's leaf elements with text or a summary, as requirements (``where`` prefixes each location)."""
+    """A catalog's leaf elements with text or a summary, as requirements located at ``where``."""
     parents = {element.parent for element in document.elements}
     collector = RequirementCollector(standard)
     for element in document.elements:
@@ -212,7 +210,7 @@ def requirements_of_document(document: Document, *, standard: str, where: str) -
     return collector.result(where)
 
 
-def _stated_strength(marker: str | None, strength: Any) -> str | None:
+def _stated_strength(marker: str | None, strength: Strength | None) -> str | None:
     """What a catalog states: its marker (``M C (1)``, ``MUST``) when that reads as the catalog's strength.
 
     A "Verify that ... (L2)" marker is not stated beside the text but read from it, so Define reads the text.
