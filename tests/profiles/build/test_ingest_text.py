@@ -116,7 +116,8 @@ def test_markdown_headings_become_sections() -> None:
         "More on 5.2-1.\n"
         "### REQ-9 Firmware signing\n"
         "The firmware MUST be signed.\n"
-        "### V6.2.1 Verify that passwords are at least 8 characters long.\n",
+        "## V6.2 Password Security\n"
+        "V6.2.1 Verify that passwords are at least 8 characters long.\n",
     )
     reqs = read_requirement_file(path)
     rows = [(r.id, r.text, r.title, r.section, r.location) for r in reqs]
@@ -125,8 +126,52 @@ def test_markdown_headings_become_sections() -> None:
         ("5.1-2", "Users may change them.", None, "5.1 Passwords", "guide.md:6"),
         ("5.2-1", "Publish a disclosure policy. More on 5.2-1.", None, "5.2 Vulnerabilities", "guide.md:8"),
         ("REQ-9", "The firmware MUST be signed.", "Firmware signing", "5.2 Vulnerabilities", "guide.md:13"),
-        ("V6.2.1", "Verify that passwords are at least 8 characters long.", None, "5.2 Vulnerabilities", "guide.md:15"),
+        (
+            "V6.2.1",
+            "Verify that passwords are at least 8 characters long.",
+            None,
+            "V6.2 Password Security",
+            "guide.md:16",
+        ),
     ]
+
+
+def test_markdown_tables_with_id_and_text_columns_are_read_by_row() -> None:
+    path = write(
+        "asvs.md",
+        "# V6 Authentication\n"
+        "## V6.2 Password Security\n"
+        "| Level | Meaning |\n"
+        "|---|---|\n"
+        "| L1 | the lowest |\n"
+        "\n"
+        "| # | Description | Level |\n"
+        "| :---: | --- | :---: |\n"
+        "| **6.2.1** | Verify that passwords are at least 8 characters long. | 1 |\n"
+        "| **6.2.2** | Verify that users can change their password \\| passphrase. | 1 |\n"
+        "Prose after the table.\n",
+    )
+    reqs = read_requirement_file(path)
+    assert [(r.id, r.text, r.level, r.section, r.location) for r in reqs] == [
+        ("6.2.1", "Verify that passwords are at least 8 characters long.", "1", "V6.2 Password Security", "asvs.md:9"),
+        (
+            "6.2.2",
+            "Verify that users can change their password | passphrase.",
+            "1",
+            "V6.2 Password Security",
+            "asvs.md:10",
+        ),
+    ]
+
+
+def test_a_mapped_markdown_table_must_have_its_columns() -> None:
+    path = write("t.md", "| Ref | Words |\n|---|---|\n| A-1 | Do A. |\n")
+    (req,) = read_requirements(RequirementSource(file=path, standard="tt", columns={"id": "Ref", "text": "Words"}))
+    assert (req.id, req.text) == ("A-1", "Do A.")
+    source = RequirementSource(file=path, standard="tt", columns={"id": "Ref", "text": "Wording"})
+    with pytest.raises(RequirementsError) as caught:
+        read_requirements(source)
+    assert caught.value.one_line() == "t.md:1: no column 'Wording' (mapped to text); columns found: 'Ref', 'Words'"
 
 
 def test_a_heading_ends_a_requirement_in_markdown_but_not_in_text() -> None:

@@ -22,10 +22,11 @@ Spec fields (the reference for build configurations):
     (``.csv``, ``.xlsx``, ``.yaml``/``.yml``, ``.json``, ``.txt``, ``.md``/``.markdown``, ``.pdf``); a ``.json``
     file whose only key is ``catalog`` is read as OSCAL.
 ``columns``
-    For tables and records: our field -> the source's column or key, for any of ``id``, ``text``, ``title``,
-    ``section``, ``strength``, ``level``, ``element``. Default: a column of the field's own name, ignoring case,
-    spaces, ``_`` and ``-``, or a common alias (:data:`COLUMN_ALIASES`: ``requirement``/``description`` for text,
-    ``req id``/``identifier`` for id, ``status``/``keyword`` for strength, ...). ``id`` and ``text`` are required.
+    For tables, records and Markdown tables: our field -> the source's column or key, for any of ``id``,
+    ``text``, ``title``, ``section``, ``strength``, ``level``, ``element``. Default: a column of the field's own
+    name, ignoring case, spaces, ``_`` and ``-``, or a common alias (:data:`COLUMN_ALIASES`:
+    ``requirement``/``description`` for text, ``req id``/``identifier``/``#`` for id, ``status``/``keyword`` for
+    strength, ...). ``id`` and ``text`` are required.
 ``sheet``
     For XLSX: the sheet to read. Default: the first.
 ``records``
@@ -37,7 +38,8 @@ Spec fields (the reference for build configurations):
     which matches ``5.1-1``, ``SEC.FIRMWARE.2``, ``V6.2.1``, ``REQ-12``, ``GDS-1.2`` and ``MASVS-STORAGE-1``. A
     requirement's text runs to the next ID line (in Markdown, also to the next heading); Markdown headings, and in
     text and PDF numbered clause headings (``5.2 Implement a means ...``), become the ``section`` of the
-    requirements below them.
+    requirements below them. A Markdown heading that starts with an ID but has no prose below it is a section
+    heading (``## V6.2 Password Security``); a Markdown table with ID and text columns is read row by row.
 
 Every requirement records its ``location``: ``reqs.csv row 4``, ``reqs.xlsx sheet 'R' row 5``, ``reqs.yaml:12``,
 ``reqs.json $.requirements[3]``, ``reqs.md:12``, ``reqs.pdf page 2``, ``catalog etsi-en-303-645``.
@@ -307,7 +309,11 @@ def read_requirements(source: RequirementSource, *, catalogs: CatalogLibrary | N
             from iotprofile.profiles.build.ingest_text import read_text_requirements
 
             return read_text_requirements(
-                path, fmt=fmt.value, id_pattern=source.id_pattern, collector=RequirementCollector(standard)
+                path,
+                fmt=fmt.value,
+                id_pattern=source.id_pattern,
+                mapped=source.columns,
+                collector=RequirementCollector(standard),
             )
 
 

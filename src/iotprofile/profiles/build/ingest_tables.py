@@ -18,14 +18,14 @@ from iotprofile.errors import RequirementsError
 from iotprofile.profiles.build.collect import RequirementCollector, check_file
 from iotprofile.profiles.build.requirements import RequirementSet
 
-__all__ = ["COLUMN_ALIASES", "FIELDS", "read_csv", "read_records", "read_xlsx"]
+__all__ = ["COLUMN_ALIASES", "FIELDS", "field_columns", "read_csv", "read_records", "read_xlsx"]
 
 #: Our fields, in the order a requirement lists them.
 FIELDS = ("id", "text", "title", "section", "strength", "level", "element")
 #: Column or key names taken for each field when ``columns`` does not name one, in order of preference; compared
 #: ignoring case, spaces, ``_`` and ``-``.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "req id", "requirement id", "identifier", "provision", "ref", "reference"),
+    "id": ("id", "req id", "requirement id", "identifier", "provision", "ref", "reference", "#"),
     "text": ("text", "requirement", "requirement text", "description", "statement", "provision text"),
     "title": ("title", "name", "short title"),
     "section": ("section", "clause", "chapter", "category", "group"),
@@ -40,7 +40,7 @@ def _squash(name: str) -> str:
     return re.sub(r"[\s_\-]+", "", name).casefold()
 
 
-def _field_columns(
+def field_columns(
     mapped: Mapping[str, str], found: Sequence[str], where: str, *, noun: str = "column"
 ) -> dict[str, str]:
     """Our field -> the column name as the source spells it; refuses a missing id/text or mapped column."""
@@ -94,7 +94,7 @@ def read_csv(path: Path, *, standard: str, mapped: Mapping[str, str]) -> Require
     if path.suffix.lower() != ".csv":
         raise RequirementsError("format 'csv' needs a file ending in .csv", where=str(path), tip="rename the file")
     located = read_located(path, RequirementsError)
-    columns = _field_columns(mapped, located.columns, str(path))
+    columns = field_columns(mapped, located.columns, str(path))
     collector = RequirementCollector(standard)
     for index, row in enumerate(located.data):
         _add_row(collector, columns, row, located.where((index,)))
@@ -126,7 +126,7 @@ def read_xlsx(path: Path, *, standard: str, mapped: Mapping[str, str], sheet: st
     if not rows:
         raise RequirementsError("the sheet is empty", where=place)
     header_number, header = rows[0]
-    columns = _field_columns(mapped, [value for value in header if value], f"{place} row {header_number}")
+    columns = field_columns(mapped, [value for value in header if value], f"{place} row {header_number}")
     index = {value: position for position, value in enumerate(header) if value}
     collector = RequirementCollector(standard)
     for number, values in rows[1:]:
@@ -191,7 +191,7 @@ def read_records(located: Located, *, standard: str, mapped: Mapping[str, str], 
         if not isinstance(record, dict):
             raise located.error(RequirementsError, loc, "a requirement record must be a mapping")
         keys = [str(key) for key in record]
-        columns = _field_columns(mapped, keys, located.where(loc), noun="field")
+        columns = field_columns(mapped, keys, located.where(loc), noun="field")
         values: dict[str, str] = {}
         for field, key in columns.items():
             raw = record.get(key)

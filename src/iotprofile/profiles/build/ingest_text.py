@@ -15,6 +15,7 @@ each requirement's location names its page.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +42,7 @@ _TRAIL = r"\]?(?:\*\*|__|\*|_)?(?=$|[\s:.)\u2013\u2014-])"
 _SEPARATOR = re.compile(r"^[\s:.)\u2013\u2014-]*")
 _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+_TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _CLAUSE_HEADING = re.compile(r"^[ \t]*\d+(?:\.\d+)+[ \t]+[A-Z][^\n]{0,100}(?<![.:;,])$")
 
 
@@ -53,6 +55,8 @@ class _Open:
     title: str | None
     section: str | None
     lines: list[str]
+    #: Opened by a Markdown heading ("## REQ-1 Title"): without text below, it was a section heading ("## V6.2 ...").
+    from_heading: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,59 +89,136 @@ def _lines_of_pdf(path: Path) -> list[_Line]:
 
 
 def read_text_requirements(
-    path: Path, *, fmt: str, id_pattern: str | None, collector: RequirementCollector
+    path: Path, *, fmt: str, id_pattern: str | None, mapped: Mapping[str, str], collector: RequirementCollector
 ) -> RequirementSet:
     """Requirements of a text (``fmt`` ``text``), Markdown (``markdown``) or PDF (``pdf``) file.
 
-    A Markdown heading that starts with an ID and has no text below it is a requirement whose text is the
-    heading's (``### V6.2.1 Verify that ...``); with text below, the heading's words are its title.
+    A Markdown heading that starts with an ID is a requirement when prose follows it (the heading's words are its
+    title); with no prose before the next heading or table it is a section heading (``## V6.2 Password
+    Security``), as in OWASP's Markdown, where IDs of chapters and requirements look alike. A Markdown
+    table whose header names an ID and a text column (as in a CSV file; ``mapped`` maps them) is read row by
+    row; other tables are skipped.
     """
     lines = _lines_of_pdf(path) if fmt == "pdf" else _lines_of_text(path)
-    markdown = fmt == "markdown"
-    id_line = re.compile(rf"{_LEAD}(?:{id_pattern or DEFAULT_ID_PATTERN}){_TRAIL}")
-    section: str | None = None
-    current: _Open | None = None
-    in_fence = False
-
-    def close() -> None:
-        nonlocal current
-        if current is not None:
-            text = " ".join(" ".join(current.lines).split())
-            title = current.title
-            if not text and title:
-                text, title = title, None
-            collector.add(where=current.where, id=current.id, text=text, title=title, section=current.section)
-            current = None
-
-    for line in lines:
-        if markdown and _FENCE.match(line.text):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        heading = _HEADING.match(line.text) if markdown else None
-        body = heading.group(2) if heading else line.text
-        match = id_line.match(body)
-        if match is None and heading is not None:
-            close()
-            section = heading.group(2).strip() or None
-            continue
-        if match is None and not markdown and _CLAUSE_HEADING.match(line.text.rstrip()):
-            close()
-            section = " ".join(line.text.split())
-            continue
-        if match is None:
-            if current is not None:
-                current.lines.append(line.text.strip())
-            continue
-        close()
-        requirement_id = match.groupdict().get("id") or match.group(0)
-        requirement_id = requirement_id.strip().strip("*_[]")
-        rest = _SEPARATOR.sub("", body[match.end() :], count=1).strip()
-        if heading is not None:
-            # "## REQ-1 Title": the heading names the requirement, its text follows.
-            current = _Open(requirement_id, line.where, rest or None, section, [])
-        else:
-            current = _Open(requirement_id, line.where, None, section, [rest])
-    close()
+    reader = _ProseReader(
+        collector,
+        id_line=re.compile(rf"{_LEAD}(?:{id_pattern or DEFAULT_ID_PATTERN}){_TRAIL}"),
+        markdown=fmt == "markdown",
+        mapped=mapped,
+    )
+    for index, line in enumerate(lines):
+        following = lines[index + 1].text if index + 1 < len(lines) else ""
+        reader.feed(line, following)
+    reader.close()
     return collector.result(str(path))
+
+
+class _ProseReader:
+    """Splits lines into requirements, one line at a time, keeping the section and the open requirement."""
+
+    def __init__(
+        self, collector: RequirementCollector, *, id_line: re.Pattern[str], markdown: bool, mapped: Mapping[str, str]
+    ) -> None:
+        self.collector = collector
+        self.id_line = id_line
+        self.markdown = markdown
+        self.mapped = mapped
+        self.section: str | None = None
+        self.current: _Open | None = None
+        self.in_fence = False
+        #: Inside a Markdown table: its field -> column index, or None for a table that holds no requirements.
+        self.table: dict[str, int] | None = None
+        self.in_table = False
+
+    def close(self) -> None:
+        """Add the open requirement, if any; a heading with an ID and no text below it was a section heading."""
+        if self.current is not None:
+            text = " ".join(" ".join(self.current.lines).split())
+            title = self.current.title
+            if not text and self.current.from_heading:
+                self.section = " ".join(part for part in (self.current.id, title) if part)
+                self.current = None
+                return
+            self.collector.add(
+                where=self.current.where, id=self.current.id, text=text, title=title, section=self.current.section
+            )
+            self.current = None
+
+    def feed(self, line: _Line, following: str) -> None:
+        """Read one line; ``following`` is the next line's text (a Markdown table's header is known by it)."""
+        if self.markdown and self._markdown_structure(line, following):
+            return
+        heading = _HEADING.match(line.text) if self.markdown else None
+        body = heading.group(2) if heading else line.text
+        match = self.id_line.match(body)
+        if match is None and heading is not None:
+            self.close()
+            self.section = heading.group(2).strip() or None
+        elif match is None and not self.markdown and _CLAUSE_HEADING.match(line.text.rstrip()):
+            self.close()
+            self.section = " ".join(line.text.split())
+        elif match is None:
+            if self.current is not None:
+                self.current.lines.append(line.text.strip())
+        else:
+            self.close()
+            requirement_id = (match.groupdict().get("id") or match.group(0)).strip().strip("*_[]")
+            rest = _SEPARATOR.sub("", body[match.end() :], count=1).strip()
+            if heading is not None:
+                # "## REQ-1 Title": the heading names the requirement, its text follows.
+                self.current = _Open(requirement_id, line.where, rest or None, self.section, [], from_heading=True)
+            else:
+                self.current = _Open(requirement_id, line.where, None, self.section, [rest])
+
+    def _markdown_structure(self, line: _Line, following: str) -> bool:
+        """Handle fences and tables; True when the line is used up."""
+        if _FENCE.match(line.text):
+            self.in_fence = not self.in_fence
+            return True
+        if self.in_fence:
+            return True
+        is_row = line.text.lstrip().startswith("|")
+        if self.in_table and is_row:
+            if self.table is not None and not _TABLE_DELIMITER.match(line.text):
+                self._add_row(line)
+            return True
+        self.in_table = False
+        if is_row and _TABLE_DELIMITER.match(following):
+            self.close()
+            self.in_table = True
+            self.table = self._table_columns(line)
+            return True
+        return False
+
+    def _table_columns(self, header: _Line) -> dict[str, int] | None:
+        from iotprofile.profiles.build.ingest_tables import field_columns
+
+        cells = _cells(header.text)
+        try:
+            columns = field_columns(self.mapped, [cell for cell in cells if cell], header.where)
+        except RequirementsError:
+            if self.mapped:
+                raise
+            return None  # a table of something else (a legend, a change log)
+        return {field: cells.index(column) for field, column in columns.items()}
+
+    def _add_row(self, line: _Line) -> None:
+        assert self.table is not None
+        cells = _cells(line.text)
+        values = {field: cells[index] if index < len(cells) else "" for field, index in self.table.items()}
+        self.collector.add(
+            where=line.where,
+            id=values.pop("id").strip("*_`[]"),
+            text=values.pop("text"),
+            section=values.pop("section", None) or self.section,
+            **{field: value or None for field, value in values.items()},
+        )
+
+
+def _cells(row: str) -> list[str]:
+    """The cells of a Markdown table row; an escaped pipe (backslash, pipe) stays in its cell."""
+    text = row.strip()
+    text = text.removeprefix("|")
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    return [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", text)]
