@@ -167,6 +167,13 @@ def test_xlsx_problems_name_sheet_and_row() -> None:
     workbook.save("reqs.xlsx")
     assert refused(Path("reqs.xlsx")) == "reqs.xlsx sheet 'R' row 3: requirement 'A-2' has empty text"
     workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["ID", "Text", "ID"])
+    sheet.append(["A-1", "Do A.", "A-2"])
+    workbook.save("twice.xlsx")
+    assert refused(Path("twice.xlsx")) == "twice.xlsx sheet 'Sheet' row 1: repeated column name(s) 'ID' in the header"
+    workbook = Workbook()
     workbook.save("blank.xlsx")
     assert refused(Path("blank.xlsx")) == "blank.xlsx sheet 'Sheet': the sheet is empty"
 

@@ -126,6 +126,13 @@ def read_xlsx(path: Path, *, standard: str, mapped: Mapping[str, str], sheet: st
     if not rows:
         raise RequirementsError("the sheet is empty", where=place)
     header_number, header = rows[0]
+    named = [value for value in header if value]
+    if len(set(named)) != len(named):
+        repeated = sorted({value for value in named if named.count(value) > 1})
+        raise RequirementsError(
+            f"repeated column name(s) {', '.join(map(repr, repeated))} in the header",
+            where=f"{place} row {header_number}",
+        )
     columns = field_columns(mapped, [value for value in header if value], f"{place} row {header_number}")
     index = {value: position for position, value in enumerate(header) if value}
     collector = RequirementCollector(standard)
