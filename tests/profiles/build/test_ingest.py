@@ -288,3 +288,16 @@ def test_spec_refuses_unknown_fields_bad_patterns_and_bad_ids() -> None:
         RequirementSource(file=Path("a.csv"), standard="Not An ID")
     with pytest.raises(ValidationError, match="sheets"):
         RequirementSource.model_validate({"file": "a.xlsx", "sheets": "R"})
+
+
+def test_spec_from_configuration_data() -> None:
+    path = write("Router Reqs v2.csv", "Ref,Wording\nR-1,The router MUST boot.\n")
+    source = RequirementSource.model_validate(
+        {"file": str(path), "format": "csv", "columns": {"id": "Ref", "text": "wording"}}
+    )
+    assert source.format is RequirementFormat.CSV
+    assert source.standard_id == "router-reqs-v2"
+    (req,) = read_requirements(source)
+    assert req.key == "router-reqs-v2:R-1"
+    with pytest.raises(ValidationError, match="frozen"):
+        source.sheet = "x"  # type: ignore[misc]

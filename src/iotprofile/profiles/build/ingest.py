@@ -54,9 +54,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from iotprofile.catalog.model import DOCUMENT_ID_PATTERN, Document, ElementKind
+from iotprofile.catalog.model import DOCUMENT_ID_PATTERN, Document, ElementKind, Frozen
 from iotprofile.catalog.source import Located, read_located, read_text
 from iotprofile.catalog.vocabulary import Strength
 from iotprofile.errors import CatalogError, RequirementsError
@@ -112,10 +112,8 @@ def _slug(stem: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", stem.lower()).strip("-.")
 
 
-class RequirementSource(BaseModel):
+class RequirementSource(Frozen):
     """Where to read one standard's requirements: a file or a loaded catalog (see the module docstring)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     standard: str | None = Field(
         default=None,
