@@ -45,7 +45,9 @@ class GroupSettings:
     #: Weight of the evidence for the element's whole outcome (the sum of its leaves' scores).
     outcome: float = 0.25
     #: Below this best score, Group abstains (proposes no element).
-    threshold: float = 0.12
+    threshold: float = 0.05
+    #: Group also abstains when at least this share of the neighbours' vote says "nothing fits".
+    nothing_share: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -123,8 +125,8 @@ class Grouper:
                     centroids[position] = mean / norm if norm else mean
         self._centroids = centroids
 
-    def _scores(self, texts: Sequence[str]) -> tuple[Any, NDArray[Any], NDArray[Any]]:
-        """(query matrix, element scores n x E, example similarities n x m)."""
+    def _scores(self, texts: Sequence[str]) -> tuple[Any, NDArray[Any], NDArray[Any], NDArray[Any]]:
+        """(query matrix, element scores n x E, example similarities n x m, "nothing fits" share of the vote)."""
         import numpy as np
 
         queries = self._vectorizer.transform(texts)
@@ -133,11 +135,12 @@ class Grouper:
         centroid = np.asarray(queries @ self._centroids.T)
         scores = settings.definition * definition + settings.centroid * centroid
         if self._examples is None:
-            return queries, scores, np.zeros((len(texts), 0))
+            return queries, scores, np.zeros((len(texts), 0)), np.zeros(len(texts))
         similarity = (queries @ self._examples.T).toarray()
         k = min(settings.k, similarity.shape[1])
         nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
         votes = np.zeros_like(scores)
+        nothing = np.zeros(len(texts))
         for row, columns in enumerate(nearest):
             weights = similarity[row, columns]
             total = weights.sum()
@@ -146,12 +149,14 @@ class Grouper:
             strength = weights.max()
             for column, weight in zip(columns, weights, strict=True):
                 label = self._example_labels[column]
-                if label != _NONE:
+                if label == _NONE:
+                    nothing[row] += weight / total
+                else:
                     votes[row, self._index[label]] += strength * weight / total
         scores = scores + settings.neighbours * votes
         if settings.outcome:
             scores = scores + settings.outcome * (scores @ self._outcome_matrix)
-        return queries, scores, similarity
+        return queries, scores, similarity, nothing
 
     def suggest(self, requirements: Sequence[Requirement], *, top: int = 3, explain: bool = True) -> list[Suggestion]:
         """Candidates for each requirement, best first, at most ``top``; none where the best is below threshold."""
@@ -159,12 +164,12 @@ class Grouper:
 
         if not requirements:
             return []
-        queries, scores, similarity = self._scores([_query_text(requirement) for requirement in requirements])
+        queries, scores, similarity, nothing = self._scores([_query_text(requirement) for requirement in requirements])
         suggestions: list[Suggestion] = []
         for row, requirement in enumerate(requirements):
             order = np.argsort(-scores[row], kind="stable")[:top]
             best = float(scores[row, order[0]])
-            if best < self.settings.threshold:
+            if best < self.settings.threshold or nothing[row] >= self.settings.nothing_share:
                 suggestions.append(Suggestion(requirement.key, (), round(best, 4)))
                 continue
             candidates = tuple(
