@@ -153,6 +153,6 @@ def coverage_markdown(result: Coverage) -> str:
     """The coverage as a Markdown table, for the documentation package."""
     lines = ["| sub-outcome | title | documents |", "| --- | --- | --- |"]
     for row in result.rows:
-        documents = ", ".join(kind.heading for kind in row.documents) or "**none yet**"
-        lines.append(f"| {row.element} | {md(row.title)} | {md(documents)} |")
+        documents = md(", ".join(kind.heading for kind in row.documents)) or "**none yet**"
+        lines.append(f"| {row.element} | {md(row.title)} | {documents} |")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ escaped, so a value cannot break the document's structure (or, once rendered to 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,16 @@ def long_date(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def links(uris: Sequence[str], separator: str = ", ") -> str:
+    """URIs as Markdown autolinks, joined: ``<mailto:a@example.com>, <https://example.com/b>``."""
+    return separator.join(f"<{uri}>" for uri in uris)
+
+
+def clause(text: str) -> str:
+    """Text to place inside a sentence: one line, escaped, without a final full stop."""
+    return md(text).rstrip(".")
+
+
 @cache
 def environment() -> jinja2.Environment:
     """Markdown templates: no autoescape (the ``md`` filter escapes), undefined names are errors."""
@@ -35,16 +46,42 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, long_date=long_date)
+    env.filters.update(md=md, long_date=long_date, links=links, clause=clause)
     return env
 
 
+def _block_start(line: str) -> bool:
+    """A line that starts a Markdown block which must follow a blank line (heading, list, table, rule, quote)."""
+    stripped = line.lstrip()
+    return line == stripped and (
+        stripped.startswith(("#", "- ", "1. ", "|", "---", ">")) or (stripped[:1].isdigit() and ". " in stripped[:4])
+    )
+
+
+def _same_block(previous: str, line: str) -> bool:
+    """Whether ``line`` continues the block of ``previous`` (list items, table rows, quote lines)."""
+    for marker in ("- ", "|", ">"):
+        if line.startswith(marker) and previous.lstrip().startswith(marker):
+            return True
+    return (line[:1].isdigit() and previous.lstrip()[:1].isdigit()) or previous.startswith(" ")
+
+
 def render_markdown(template: str, **context: Any) -> str:
-    """Render one template; runs of blank lines are collapsed so optional sections leave no gaps."""
+    """Render one template, then tidy it: one blank line between blocks, never two.
+
+    A blank line goes before every heading, list, table or rule, so optional sections leave neither gaps nor
+    run-on paragraphs.
+    """
     text = environment().get_template(template).render(**context)
     lines: list[str] = []
-    for line in text.splitlines():
-        if not line.strip() and (not lines or not lines[-1].strip()):
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not line:
+            if lines and lines[-1]:
+                lines.append("")
             continue
-        lines.append(line.rstrip())
+        previous = lines[-1] if lines else ""
+        if previous and ((_block_start(line) and not _same_block(previous, line)) or previous.startswith("#")):
+            lines.append("")
+        lines.append(line)
     return "\n".join(lines).strip() + "\n"
