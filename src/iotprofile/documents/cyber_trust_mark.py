@@ -99,13 +99,12 @@ def build_record(inputs: DocumentInputs) -> dict[str, Any]:
     end = support.end_date("the Cyber Trust Mark record (support_date)")
     if record.guide.url is None:
         raise support.error(
-            ("guide",),
-            "guide.url: missing: the Cyber Trust Mark record links the customer "
-            "security guide as 'securing_this_product'",
+            ("guide", "url"),
+            "missing: the Cyber Trust Mark record links the customer security guide as 'securing_this_product'",
         )
     if record.disposal.data_deletion_url is None:
         raise support.error(
-            ("disposal",), "disposal.data_deletion_url: missing: the Cyber Trust Mark record links it as 'delete_data'"
+            ("disposal", "data_deletion_url"), "missing: the Cyber Trust Mark record links it as 'delete_data'"
         )
     modified = datetime.combine(inputs.as_of, time(0, 0), tzinfo=UTC)
     if mark.created > modified:

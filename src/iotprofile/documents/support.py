@@ -374,8 +374,8 @@ class LoadedSupport:
         end = self.record.support_period.end
         if end is None:
             raise self.error(
-                ("support_period",),
-                f"support_period.end: missing: {purpose} needs an end date",
+                ("support_period", "end"),
+                f"missing: {purpose} needs an end date",
                 tip="add 'end: YYYY-MM-DD' under support_period",
             )
         return end
