@@ -68,7 +68,6 @@ class AffectedComponent(Frozen):
     component: str = Field(min_length=5, description="Its purl (pkg:...) or CPE (cpe:2.3:...) in the SBOM.")
     status: ProductStatus
     justification: Justification | None = Field(default=None, description="Required for known_not_affected.")
-    fixed_in: str | None = Field(default=None, description="Product version that fixes it (for status fixed).")
 
     @model_validator(mode="after")
     def _justified(self) -> AffectedComponent:

@@ -397,7 +397,10 @@ def load_support(path: Path) -> LoadedSupport:
 
 
 def check_current(loaded: LoadedSupport, *, product_id: str, as_of: date) -> None:
-    """Refuse a record for another product, or whose support period has ended by ``as_of``."""
+    """Refuse a record for another product, or whose support period has ended by ``as_of``.
+
+    A support period that has not started yet is fine: documents are prepared before launch (packaging, registry).
+    """
     record = loaded.record
     if record.product != product_id:
         raise loaded.error(("product",), f"the record is for product {record.product!r}, not {product_id!r}")
@@ -407,12 +410,6 @@ def check_current(loaded: LoadedSupport, *, product_id: str, as_of: date) -> Non
             ("support_period", "end"),
             f"support ended on {end}, before {as_of}: the documents would announce an expired support period",
             tip="extend the support period, or pass --date to generate the documents as of an earlier day",
-        )
-    if record.support_period.start > as_of:
-        raise loaded.error(
-            ("support_period", "start"),
-            f"support starts on {record.support_period.start}, after {as_of}",
-            tip="pass --date on or after the start",
         )
 
 
