@@ -20,17 +20,18 @@ DEMO_DB := sqlite:///out/iotprofile.db
 # store them in the embedded SQLite database out/iotprofile.db, the documents as evidence; export the profiles.
 demo: $(STAMP)
 	mkdir -p out && rm -f out/iotprofile.db
-	$(BIN)/iotprofile assess examples/router/product.yaml --results examples/router/results.yaml \
-		--report out/router --format $(REPORTS)
-	$(BIN)/iotprofile assess examples/smart-plug/product.yaml --results examples/smart-plug/results.yaml \
-		--report out/smart-plug --format $(REPORTS)
 	$(BIN)/iotprofile documents examples/router/product.yaml --results examples/router/results.yaml \
 		-o out/router/documents
 	$(BIN)/iotprofile documents examples/smart-plug/product.yaml --results examples/smart-plug/results.yaml \
 		-o out/smart-plug/documents
+	$(BIN)/iotprofile assess examples/router/product.yaml --results examples/router/results.yaml \
+		--report out/router --format $(REPORTS) --documents out/router/documents
+	$(BIN)/iotprofile assess examples/smart-plug/product.yaml --results examples/smart-plug/results.yaml \
+		--report out/smart-plug --format $(REPORTS) --documents out/smart-plug/documents
 	$(BIN)/iotprofile product import examples/router/product.yaml --db $(DEMO_DB)
 	$(BIN)/iotprofile assess import examples/router/results.yaml --product acme-router-ax3000 --db $(DEMO_DB)
-	$(BIN)/iotprofile documents examples/router/product.yaml -o out/router/documents --record --db $(DEMO_DB) \
+	$(BIN)/iotprofile documents examples/router/product.yaml --results examples/router/results.yaml \
+		-o out/router/documents --record --db $(DEMO_DB) \
 		--assessor demo@example.com
 	$(BIN)/iotprofile assess status acme-router-ax3000 --db $(DEMO_DB)
 	$(BIN)/iotprofile crosswalk nist-ir-8425a:DP-1 --component-kind device

@@ -167,3 +167,31 @@ def test_record_adds_evidence_and_leaves_decided_cells_alone(tmp_path: Path) -> 
     again = ok("documents", product, "-o", tmp_path / "d", "--record", "--db", db, *DATE)
     assert "recorded 0 evidence record(s)" in again.stdout
     assert "unchanged: PEA-1.1@product already has these documents" in again.stdout
+
+
+def test_assessment_report_shows_which_sub_outcomes_lack_a_document(tmp_path: Path) -> None:
+    product = EXAMPLES / "router" / "product.yaml"
+    results = EXAMPLES / "router" / "results.yaml"
+    documents = tmp_path / "documents"
+    ok("documents", product, "--results", results, "-o", documents, *DATE)
+    ok("assess", product, "--results", results, "--report", tmp_path / "report", "--format", "md,html",
+       "--documents", documents)  # fmt: skip
+    markdown = (tmp_path / "report" / "report.md").read_text()
+    assert "## Documents for the non-technical outcomes" in markdown
+    assert "| ID-1e Breach discovery and customer mitigations | not satisfied | **none yet** |" in markdown
+    assert (
+        "| IQR-1a Point of contact for maintenance and vulnerability information | satisfied | security.txt" in markdown
+    )
+    html = (tmp_path / "report" / "report.html").read_text()
+    assert '<section id="documents"' in html
+    ok("assess", product, "--results", results, "--report", tmp_path / "plain", "--format", "md")
+    assert "Documents for the non-technical outcomes" not in (tmp_path / "plain" / "report.md").read_text()
+
+
+def test_assessment_refuses_another_products_documents(tmp_path: Path) -> None:
+    documents = tmp_path / "documents"
+    ok("documents", EXAMPLES / "smart-plug" / "product.yaml", "-o", documents, *DATE)
+    line = refused("assess", EXAMPLES / "router" / "product.yaml", "--report", tmp_path / "report", "--documents",
+                   documents)  # fmt: skip
+    assert "the documents are for acme-smart-plug-sp10 against nist-ir-8425, not acme-router-ax3000" in line
+    assert not (tmp_path / "report").exists()

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from iotprofile.assessment.model import Evidence, EvidenceKind
@@ -156,3 +157,26 @@ def coverage_markdown(result: Coverage) -> str:
         documents = md(", ".join(kind.heading for kind in row.documents)) or "**none yet**"
         lines.append(f"| {row.element} | {md(row.title)} | {documents} |")
     return "\n".join(lines)
+
+
+def read_coverage(directory: Path, *, product: str, profile: str) -> dict[str, tuple[str, ...]]:
+    """The documents serving each sub-outcome, from ``coverage.json`` in a documents directory, for a report.
+
+    Refuses a coverage of another product or profile, so a report cannot show another product's documents.
+    """
+    import json
+
+    from iotprofile.catalog.source import read_text
+    from iotprofile.errors import DocumentError
+
+    path = directory / "coverage.json"
+    try:
+        data = json.loads(read_text(path, DocumentError))
+        rows = data["sub_outcomes"]
+        found = {row["element"]: tuple(DocumentKind(kind).heading for kind in row["documents"]) for row in rows}
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise DocumentError(f"not a coverage.json written by 'iotprofile documents' ({exc})", where=str(path)) from None
+    if (data.get("product"), data.get("profile")) != (product, profile):
+        raise DocumentError(f"the documents are for {data.get('product')} against {data.get('profile')}, not {product} "
+                            f"against {profile}", where=str(path))  # fmt: skip
+    return found
