@@ -102,6 +102,8 @@ def test_previous_output_is_replaced_whole(tmp_path: Path) -> None:
         (("contacts", "vulnerability_reports"), ["psirt@example.com"],
          "contacts.vulnerability_reports[0]: 'psirt@example.com' is not a contact URI"),
         (("psti",), None, None),
+        (("support_period", "end"), None,
+         "support_period.end: missing: the end-of-support notice needs an end date"),
     ],
 )  # fmt: skip
 def test_bad_support_record_writes_nothing(
@@ -142,6 +144,20 @@ def test_refuses_to_replace_a_directory_of_other_files(tmp_path: Path) -> None:
     line = refused("documents", EXAMPLES / "router" / "product.yaml", "-o", out, *DATE)
     assert "not empty and holds no earlier documents" in line
     assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_record_needs_the_product_stored_first(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'iotprofile.db'}"
+    out = tmp_path / "d"
+    line = refused("documents", EXAMPLES / "router" / "product.yaml", "-o", out, "--record", "--db", db, *DATE, code=4)
+    assert "acme-router-ax3000" in line
+    assert not out.exists()
+
+
+def test_no_support_record_beside_the_product(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "router" / "product.yaml", tmp_path / "product.yaml")
+    line = refused("documents", tmp_path / "product.yaml", "-o", tmp_path / "d", *DATE)
+    assert line.startswith(f"error: {tmp_path / 'support.yaml'}: no support record beside the product file")
 
 
 def test_bad_options(tmp_path: Path) -> None:

@@ -86,6 +86,12 @@ def documents_command(
                 kinds.append(DocumentKind(name))
             except ValueError:
                 raise DocumentError(f"unknown document kind {name!r}", tip=f"one of {', '.join(_KINDS)}") from None
+        if record:  # refuse an unknown product before anything is written
+            from iotprofile.product.io import load_product
+            from iotprofile.services.products import open_repository
+
+            with open_repository(db) as repository:
+                repository.get_product(load_product(product_file).id)
         run = generate_documents(
             _workspace(),
             product_file,

@@ -282,7 +282,9 @@ UpdateOption = Literal[
 class TrustMark(Frozen):
     """Facts only the Cyber Trust Mark registry record needs (CTA-2120 v1.0.0)."""
 
-    qr_code_url: WebUrl = Field(description="The registry URL the label's QR code encodes.")
+    qr_code_url: WebUrl = Field(
+        min_length=15, max_length=2048, description="The registry URL the label's QR code encodes (CTA-2120 saneUrl)."
+    )
     authorization_date: date
     authorized_by: Party = Field(description="The Cybersecurity Label Administrator.")
     tested_by: Party = Field(description="The CyberLAB that tested the product.")

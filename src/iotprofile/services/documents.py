@@ -58,7 +58,14 @@ def load_inputs(
 ) -> tuple[DocumentInputs, AssessmentPlan]:
     """Read and check every input; returns the inputs and the product's assessment plan."""
     product = load_product(product_file)
-    support = load_support(support_file or product_file.parent / SUPPORT_FILE_NAME)
+    beside = product_file.parent / SUPPORT_FILE_NAME
+    if support_file is None and not beside.exists():
+        raise DocumentError(
+            "no support record beside the product file",
+            where=str(beside),
+            tip="write one (examples/router/support.yaml shows every field) or name it with --support",
+        )
+    support = load_support(support_file or beside)
     check_current(support, product_id=product.id, as_of=as_of)
     sbom = product_sbom(product, product_file.parent)
     directory = advisories_dir or product_file.parent / "advisories"
@@ -166,6 +173,8 @@ def record_documents(
     """
     product = repository.get_product(run.inputs.product.id)
     assessment_plan = plan_for(workspace, product, requirements=False)
+    from iotprofile.assessment.rollup import check_records
+
     log = repository.log(product.id, assessment_plan.profile.id)
     current = log.current()
     by_element: dict[str, list[Generated]] = {}
@@ -204,6 +213,7 @@ def record_documents(
             )
         )
     if recorded:
+        check_records(assessment_plan, recorded)  # the stored product may be an older definition than the file
         repository.add_records(product.id, assessment_plan.profile.id, recorded, blobs)
     return RecordedDocuments(recorded, decided, unchanged)
 
