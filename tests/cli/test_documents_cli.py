@@ -211,3 +211,10 @@ def test_assessment_refuses_another_products_documents(tmp_path: Path) -> None:
                    documents)  # fmt: skip
     assert "the documents are for acme-smart-plug-sp10 against nist-ir-8425, not acme-router-ax3000" in line
     assert not (tmp_path / "report").exists()
+
+
+def test_help_lists_every_document_kind() -> None:
+    from iotprofile.cli.documents import _KINDS
+    from iotprofile.documents.coverage import DocumentKind
+
+    assert tuple(kind.value for kind in DocumentKind) == _KINDS

@@ -12,7 +12,8 @@ from tests.documents.examples import AS_OF
 
 from iotprofile.documents.cyber_trust_mark import REQUIRED_FIELDS, UNDEFINED_REQUIRED
 from iotprofile.documents.generate import Documents
-from iotprofile.documents.support import TrustMark, load_support
+from iotprofile.documents.support import load_support
+from iotprofile.documents.trust_mark_facts import TrustMark
 from iotprofile.errors import DocumentError
 
 

@@ -17,8 +17,8 @@ from pydantic import AwareDatetime, Field, ValidationError, model_validator
 
 from iotprofile.catalog.model import Frozen
 from iotprofile.catalog.source import Located, first_error, read_located
+from iotprofile.documents.fields import WebUrl
 from iotprofile.documents.sbom import Sbom, SbomComponent
-from iotprofile.documents.support import WebUrl
 from iotprofile.errors import DocumentError
 
 ADVISORY_FORMAT = "iotprofile/advisory/v1"

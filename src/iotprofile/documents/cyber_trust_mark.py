@@ -31,7 +31,8 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from iotprofile.documents.inputs import DocumentInputs
-from iotprofile.documents.support import PasswordType, TrustMark, UpdateDelivery, UpdatePolicy
+from iotprofile.documents.support import UpdateDelivery, UpdatePolicy
+from iotprofile.documents.trust_mark_facts import PasswordType, TrustMark
 from iotprofile.errors import DocumentError
 
 SCHEMA_VERSION = "1.0.0"
