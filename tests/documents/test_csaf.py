@@ -13,7 +13,7 @@ import pytest
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from iotprofile.documents.csaf import SCHEMA_DIR, validation_errors
+from iotprofile.documents.csaf import SCHEMA_DIR, product_id_problems, validation_errors
 from iotprofile.documents.generate import Documents
 
 #: The official OASIS CSAF 2.0 schema (same bytes as in the PyPI packages csaf 2026.10.25 and csaf-lib 0.1.0b12).
@@ -59,6 +59,20 @@ def test_the_validator_rejects_what_the_schema_forbids(router_documents: Documen
     problems = validation_errors(broken)
     assert any(problem.startswith("$.document.tracking: 'id' is a required property") for problem in problems)
     assert any(problem.startswith("$.vulnerabilities[0].scores[0].cvss_v3:") for problem in problems)
+
+
+def test_mandatory_product_id_tests(router_documents: Documents, plug_documents: Documents) -> None:
+    found = {**_advisories(router_documents), **_advisories(plug_documents)}
+    assert all(product_id_problems(document) == [] for document in found.values())
+    broken = copy.deepcopy(found["csaf/acme-sa-2026-003.json"])
+    status = broken["vulnerabilities"][0]["product_status"]
+    (affected,) = status["known_affected"]
+    status["known_not_affected"] = [affected]
+    broken["vulnerabilities"][0]["remediations"][0]["product_ids"].append("nowhere")
+    broken["product_tree"]["full_product_names"].append(broken["product_tree"]["full_product_names"][0])
+    problems = product_id_problems(broken)
+    assert [problem.split(":")[0] for problem in problems] == ["6.1.2", "6.1.6", "6.1.1"]
+    assert "'nowhere' is referenced but not defined" in problems[2]
 
 
 def test_advisory_links_components_by_purl_and_states_their_status(router_documents: Documents) -> None:

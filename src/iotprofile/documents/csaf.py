@@ -6,9 +6,10 @@ joined to the product by a ``default_component_of`` relationship; the vulnerabil
 (the VEX justification of ``known_not_affected``) and remediations refer to those relationships.
 
 Validation: the official CSAF 2.0 JSON schema with the FIRST CVSS schemas it references, shipped unmodified in
-``schemas/csaf-2.0`` and resolved locally (nothing is fetched). The schema does not check the profiles' own rules
-(CSAF 2.0 section 4) or the mandatory tests of section 6.1; the advisory model enforces the VEX profile's rules
-(a justification for every ``known_not_affected``, a remediation for every ``known_affected``).
+``schemas/csaf-2.0`` and resolved locally (nothing is fetched), plus mandatory tests 6.1.1, 6.1.2 and 6.1.6
+(:func:`product_id_problems`). The schema does not check the profiles' own rules (CSAF 2.0 section 4) or the other
+mandatory tests of section 6.1; the advisory model enforces the VEX profile's rules (a justification for every
+``known_not_affected``, a remediation for every ``known_affected``).
 """
 
 from __future__ import annotations
@@ -61,6 +62,48 @@ def validation_errors(document: dict[str, Any]) -> list[str]:
         path = "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path)
         found.append(f"{path}: {error.message}")
     return sorted(found)
+
+
+def product_id_problems(document: dict[str, Any]) -> list[str]:
+    """Problems found by three of CSAF 2.0's mandatory tests that the schema cannot express.
+
+    6.1.1 (every product ID referenced is defined), 6.1.2 (no product ID is defined twice) and 6.1.6 (no product
+    is in contradicting status groups: affected, not affected, fixed, under investigation).
+    """
+    tree = document.get("product_tree", {})
+    defined: list[str] = []
+
+    def walk(branches: list[dict[str, Any]]) -> None:
+        for branch in branches:
+            if "product" in branch:
+                defined.append(branch["product"]["product_id"])
+            walk(branch.get("branches", []))
+
+    walk(tree.get("branches", []))
+    defined += [item["product_id"] for item in tree.get("full_product_names", [])]
+    defined += [item["full_product_name"]["product_id"] for item in tree.get("relationships", [])]
+    problems = [f"6.1.2: product ID {item!r} is defined twice" for item in sorted(set(defined))
+                if defined.count(item) > 1]  # fmt: skip
+    referenced: list[str] = []
+    for item in tree.get("relationships", []):
+        referenced += [item["product_reference"], item["relates_to_product_reference"]]
+    for vulnerability in document.get("vulnerabilities", []):
+        groups = vulnerability.get("product_status", {})
+        referenced += [product for ids in groups.values() for product in ids]
+        for key in ("flags", "remediations", "scores"):
+            for entry in vulnerability.get(key, []):
+                referenced += entry.get("product_ids", []) + entry.get("products", [])
+        status_of: dict[str, set[str]] = {}
+        for group, ids in groups.items():
+            kind = {"first_affected": "known_affected", "last_affected": "known_affected",
+                    "first_fixed": "fixed", "recommended": "fixed"}.get(group, group)  # fmt: skip
+            for product in ids:
+                status_of.setdefault(product, set()).add(kind)
+        problems += [f"6.1.6: product {product!r} has contradicting statuses {sorted(kinds)}"
+                     for product, kinds in sorted(status_of.items()) if len(kinds) > 1]  # fmt: skip
+    problems += [f"6.1.1: product ID {item!r} is referenced but not defined" for item in sorted(set(referenced))
+                 if item not in defined]  # fmt: skip
+    return problems
 
 
 def _id(text: str) -> str:
@@ -218,7 +261,7 @@ def render_csaf(inputs: DocumentInputs) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for loaded in inputs.advisories:
         document = build_csaf(inputs, loaded)
-        problems = validation_errors(document)
+        problems = validation_errors(document) or product_id_problems(document)
         if problems:
             raise DocumentError(
                 f"the CSAF document is not valid against the CSAF 2.0 schema: {problems[0]}", where=str(loaded.path)
