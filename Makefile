@@ -16,20 +16,29 @@ REPORTS := html,pdf,md,json,csv,xlsx,oscal
 DEMO_DB := sqlite:///out/iotprofile.db
 
 # The main job: assess the bundled example products (router against IR 8425A, smart plug against IR 8425) and
-# write every report to out/; store them in the embedded SQLite database out/iotprofile.db; export the profiles.
+# write every report to out/; generate the documents the non-technical outcomes call for (out/*/documents/);
+# store them in the embedded SQLite database out/iotprofile.db, the documents as evidence; export the profiles.
 demo: $(STAMP)
 	mkdir -p out && rm -f out/iotprofile.db
+	$(BIN)/iotprofile documents examples/router/product.yaml --results examples/router/results.yaml \
+		-o out/router/documents
+	$(BIN)/iotprofile documents examples/smart-plug/product.yaml --results examples/smart-plug/results.yaml \
+		-o out/smart-plug/documents
 	$(BIN)/iotprofile assess examples/router/product.yaml --results examples/router/results.yaml \
-		--report out/router --format $(REPORTS)
+		--report out/router --format $(REPORTS) --documents out/router/documents
 	$(BIN)/iotprofile assess examples/smart-plug/product.yaml --results examples/smart-plug/results.yaml \
-		--report out/smart-plug --format $(REPORTS)
+		--report out/smart-plug --format $(REPORTS) --documents out/smart-plug/documents
 	$(BIN)/iotprofile product import examples/router/product.yaml --db $(DEMO_DB)
 	$(BIN)/iotprofile assess import examples/router/results.yaml --product acme-router-ax3000 --db $(DEMO_DB)
+	$(BIN)/iotprofile documents examples/router/product.yaml --results examples/router/results.yaml \
+		-o out/router/documents --record --db $(DEMO_DB) \
+		--assessor demo@example.com
 	$(BIN)/iotprofile assess status acme-router-ax3000 --db $(DEMO_DB)
 	$(BIN)/iotprofile crosswalk nist-ir-8425a:DP-1 --component-kind device
 	$(BIN)/iotprofile export nist-ir-8425a --format oscal -o out/profiles/nist-ir-8425a.oscal.json
 	$(BIN)/iotprofile export nist-ir-8425a --format markdown -o out/profiles/nist-ir-8425a.md
 	@echo "Reports: out/router/report.html, out/smart-plug/report.html (and .pdf, .md, .json, .csv, .xlsx, OSCAL)"
+	@echo "Documents: out/router/documents/, out/smart-plug/documents/ (coverage.json lists what each serves)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

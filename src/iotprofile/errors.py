@@ -96,3 +96,7 @@ class StorageError(IotprofileError):
 
 class ReportError(IotprofileError):
     """A report cannot be produced or written."""
+
+
+class DocumentError(IotprofileError):
+    """A support record, an advisory or an SBOM is malformed, or a document cannot be generated from them."""

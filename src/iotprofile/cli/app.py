@@ -257,5 +257,6 @@ def run() -> None:
     app()
 
 
-# The product and assessment commands live in their own module; importing it registers them on `app`.
+# The product, assessment and documents commands live in their own modules; importing them registers them.
 from iotprofile.cli import assess as _assess  # noqa: E402, F401
+from iotprofile.cli import documents as _documents  # noqa: E402, F401

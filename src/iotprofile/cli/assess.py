@@ -395,6 +395,10 @@ def assess_run(
     report_format: Annotated[
         str, typer.Option("--format", "-f", help=f"Comma-separated: {','.join(REPORT_FORMATS)}.")
     ] = "html,md,json",
+    documents: Annotated[
+        Path | None,
+        typer.Option("--documents", help="Output of 'iotprofile documents': show which sub-outcomes lack a document."),
+    ] = None,
 ) -> None:
     """Assess a product file statelessly (no database): plan, apply the results, write reports. For CI."""
     from iotprofile.errors import ReportError
@@ -407,7 +411,7 @@ def assess_run(
         if unknown:
             raise ReportError(f"unknown report format {unknown[0]!r}", tip=f"choose from {','.join(REPORT_FORMATS)}")
         return assess_files(_workspace(), product_file, profile=profile, results_file=results, report_dir=report,
-                            formats=formats)  # fmt: skip
+                            formats=formats, documents_dir=documents)  # fmt: skip
 
     with _errors():
         outcome = action()

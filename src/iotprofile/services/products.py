@@ -82,8 +82,12 @@ def assess_files(
     results_file: Path | None,
     report_dir: Path | None,
     formats: Sequence[str],
+    documents_dir: Path | None = None,
 ) -> StatelessAssessment:
-    """Assess a product file against a profile with an optional results file, writing reports; no database."""
+    """Assess a product file against a profile with an optional results file, writing reports; no database.
+
+    ``documents_dir`` (the output of ``iotprofile documents``) adds its document coverage to the reports.
+    """
     product = load_product(product_file)
     assessment_plan = plan_for(workspace, product, profile)
     loaded = load_results(results_file) if results_file else LoadedResults(None, None, [])
@@ -94,7 +98,12 @@ def assess_files(
     if report_dir is not None:
         from iotprofile.reports.assessment import write_reports
 
-        reports = write_reports(result, report_dir, formats, blobs=loaded.blobs.__getitem__)
+        documents = None
+        if documents_dir is not None:
+            from iotprofile.documents.coverage import read_coverage
+
+            documents = read_coverage(documents_dir, product=product.id, profile=assessment_plan.profile.id)
+        reports = write_reports(result, report_dir, formats, blobs=loaded.blobs.__getitem__, documents=documents)
     return StatelessAssessment(result, reports)
 
 

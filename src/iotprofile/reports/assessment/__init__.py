@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from iotprofile.assessment.model import EvidenceKind
@@ -32,19 +32,24 @@ def write_reports(
     formats: Sequence[str],
     *,
     blobs: Callable[[str], bytes] | None = None,
+    documents: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[Path]:
     """Write the reports of ``result`` in ``formats`` (names from :data:`FORMATS`) into ``out_dir``.
 
     ``blobs`` returns an evidence file's content by SHA-256; when given, every evidence file it knows is copied to
     ``evidence/<sha256>/<name>`` in ``out_dir`` and the reports link to the copy (a file it does not know is shown
     by name and hash only). Returns the paths written: the reports in format order, then the evidence copies.
+    ``documents`` (from a ``coverage.json`` of ``iotprofile documents``) adds to the HTML and Markdown reports which
+    non-technical sub-outcomes have a generated document and which still lack one.
     Raises :class:`ReportError` for an unknown format, an unwritable directory or an evidence file whose content
     does not match its hash.
     """
     chosen = _formats(formats)
     _prepare(out_dir)
     evidence = _evidence(result, blobs) if blobs is not None else {}
-    view = build_view(result, evidence_hrefs={sha256: name for sha256, (name, _) in evidence.items()})
+    view = build_view(
+        result, evidence_hrefs={sha256: name for sha256, (name, _) in evidence.items()}, documents=documents
+    )
     files: dict[str, bytes] = {}
     for fmt in chosen:
         files.update(_writer(fmt).render(view))

@@ -182,6 +182,18 @@ class ReportView:
     cells: tuple[CellView, ...]
     #: Evidence files copied into the report directory: SHA-256 -> relative path.
     evidence_hrefs: Mapping[str, str] = field(default_factory=dict)
+    #: Generated documents (``iotprofile documents``) serving each non-technical element; None: not given.
+    documents: Mapping[str, tuple[str, ...]] | None = None
+
+    @property
+    def document_rows(self) -> tuple[tuple[CellView, tuple[str, ...]], ...]:
+        """Each applicable product-level cell with the generated documents that serve it (empty: none yet)."""
+        documents = self.documents or {}
+        return tuple(
+            (cell, documents.get(cell.status.cell.element.id, ()))
+            for cell in self.cells
+            if cell.column.component is None and not cell.excluded
+        )
 
     @property
     def product(self) -> Product:
@@ -281,8 +293,16 @@ def _top(profile: Document, element: Element) -> Element:
     return ancestors[-1] if ancestors else element
 
 
-def build_view(result: AssessmentResult, *, evidence_hrefs: Mapping[str, str] | None = None) -> ReportView:
-    """The report view of ``result``; ``evidence_hrefs`` maps SHA-256 to evidence files copied beside the report."""
+def build_view(
+    result: AssessmentResult,
+    *,
+    evidence_hrefs: Mapping[str, str] | None = None,
+    documents: Mapping[str, tuple[str, ...]] | None = None,
+) -> ReportView:
+    """The report view of ``result``; ``evidence_hrefs`` maps SHA-256 to evidence files copied beside the report.
+
+    ``documents`` maps non-technical element IDs to the generated documents that serve them (a coverage.json).
+    """
     product = result.plan.product
     profile = result.plan.profile
     components = tuple(
@@ -320,4 +340,5 @@ def build_view(result: AssessmentResult, *, evidence_hrefs: Mapping[str, str] | 
                     tuple(rows))
         for top, rows in sorted(outcomes.values(), key=lambda item: item[0].order)
     )  # fmt: skip
-    return ReportView(result, columns, outcome_views, tuple(cells), dict(evidence_hrefs or {}))
+    return ReportView(result, columns, outcome_views, tuple(cells), dict(evidence_hrefs or {}),
+                      None if documents is None else dict(documents))  # fmt: skip
