@@ -20,7 +20,7 @@ class Parameter(StrEnum):
 
     TLS_VERSION = "TLS version"
     KEY_BITS = "key length (bits)"
-    PASSWORD_LENGTH = "password length (characters)"
+    PASSWORD_LENGTH = "password length (characters)"  # noqa: S105 (a parameter's name, not a password)
     TIME_LIMIT = "time limit (seconds)"
     ATTEMPTS = "number of attempts"
 
@@ -86,26 +86,29 @@ _NUMBER_WORDS = {
     "ninety": 90,
 }
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
-_AT_LEAST = r"(?:at least|minimum(?: of)?|min\.?|no (?:less|fewer|shorter) than|not (?:less|fewer|shorter) than|or (?:more|higher|greater|later|above|newer|longer))"
-_AT_MOST = r"(?:at most|maximum(?: of)?|max\.?|no (?:more|longer|later) than|not (?:more|longer|later) than|within|up to|or (?:less|fewer|lower|below|shorter|earlier)|less than|under|before)"
+_AT_LEAST = (
+    r"(?:at least|minimum(?: of)?|min\.?|no (?:less|fewer|shorter) than|not (?:less|fewer|shorter) than"
+    r"|or (?:more|higher|greater|later|above|newer|longer))"
+)
+_AT_MOST = (
+    r"(?:at most|maximum(?: of)?|max\.?|no (?:more|longer|later) than|not (?:more|longer|later) than|within|up to"
+    r"|or (?:less|fewer|lower|below|shorter|earlier)|less than|under|before)"
+)
+_BOUND = rf"(?:(?P<pre>{_AT_LEAST}|{_AT_MOST})\s+)?"
 
-_TLS = re.compile(r"\b(?:tls|dtls)\s*(?:v(?:ersion)?\.?\s*)?(1\.[0-3])(\s*(?:or|and) (?:higher|later|above|newer|greater)|\+)?")
+_TLS = re.compile(
+    r"\b(?:tls|dtls)\s*(?:v(?:ersion)?\.?\s*)?(1\.[0-3])(\s*(?:or|and) (?:higher|later|above|newer|greater)|\+)?"
+)
 _TLS_ONLY = re.compile(r"\bonly (?:tls|dtls)\s*(?:v(?:ersion)?\.?\s*)?(1\.[0-3])\b")
 _KEY = re.compile(
-    r"(?P<pre>" + _AT_LEAST + r"\s+)?(?P<bits>\d{3,5})[- ]?bits?\b|\b(?:aes|rsa|ecc|ecdsa|dh)[- ](?P<alg>\d{3,5})\b"
+    rf"(?P<pre>{_AT_LEAST}\s+)?(?P<bits>\d{{3,5}})[- ]?bits?\b|\b(?:aes|rsa|ecc|ecdsa|dh)[- ](?P<alg>\d{{3,5}})\b"
 )
-_PASSWORD = re.compile(
-    r"(?:(?P<pre>"
-    + _AT_LEAST
-    + "|"
-    + _AT_MOST
-    + r")\s+)?"
-    + _NUM
-    + r"\s*(?:or more\s+|or fewer\s+)?(?:characters?|chars?|digits?)\b"
-)
-_TIME = re.compile(r"(?:(?P<pre>" + _AT_LEAST + "|" + _AT_MOST + r")\s+)?" + _NUM + r"\s*(?P<unit>" + "|".join(_SECONDS) + r")s?\b")
+_PASSWORD = re.compile(_BOUND + _NUM + r"\s*(?:or more\s+|or fewer\s+)?(?:characters?|chars?|digits?)\b")
+_TIME = re.compile(_BOUND + _NUM + r"\s*(?P<unit>" + "|".join(_SECONDS) + r")s?\b")
 _ATTEMPTS = re.compile(
-    r"(?:(?P<pre>" + _AT_LEAST + "|" + _AT_MOST + r"|after)\s+)?" + _NUM + r"\s+(?:consecutive\s+|unsuccessful\s+|failed\s+|invalid\s+|incorrect\s+)*(?:login\s+|authentication\s+)?(?:attempts?|tries|failures)\b"
+    rf"(?:(?P<pre>{_AT_LEAST}|{_AT_MOST}|after)\s+)?{_NUM}\s+"
+    r"(?:consecutive\s+|unsuccessful\s+|failed\s+|invalid\s+|incorrect\s+)*(?:login\s+|authentication\s+)?"
+    r"(?:attempts?|tries|failures)\b"
 )
 
 
@@ -140,15 +143,15 @@ def bounds(text: str) -> list[Bound]:
         bits = match.group("bits") or match.group("alg")
         found.append(Bound(Parameter.KEY_BITS, float(bits), Direction.MIN, match.group(0).strip()))
     if re.search(r"pass(word|phrase|code)|\bpin\b|credential", lowered):
-        for match in _PASSWORD.finditer(lowered):
-            found.append(
-                Bound(
-                    Parameter.PASSWORD_LENGTH,
-                    _number(match.group(2)),
-                    _direction(match.group("pre"), default=Direction.MIN),
-                    match.group(0).strip(),
-                )
+        found.extend(
+            Bound(
+                Parameter.PASSWORD_LENGTH,
+                _number(match.group(2)),
+                _direction(match.group("pre"), default=Direction.MIN),
+                match.group(0).strip(),
             )
+            for match in _PASSWORD.finditer(lowered)
+        )
     for match in _TIME.finditer(lowered):
         seconds = _number(match.group(2)) * _SECONDS[match.group("unit")]
         found.append(
@@ -159,15 +162,15 @@ def bounds(text: str) -> list[Bound]:
                 match.group(0).strip(),
             )
         )
-    for match in _ATTEMPTS.finditer(lowered):
-        found.append(
-            Bound(
-                Parameter.ATTEMPTS,
-                _number(match.group(2)),
-                _direction(match.group("pre"), default=Direction.MAX),
-                match.group(0).strip(),
-            )
+    found.extend(
+        Bound(
+            Parameter.ATTEMPTS,
+            _number(match.group(2)),
+            _direction(match.group("pre"), default=Direction.MAX),
+            match.group(0).strip(),
         )
+        for match in _ATTEMPTS.finditer(lowered)
+    )
     return found
 
 
