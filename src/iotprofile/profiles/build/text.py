@@ -120,7 +120,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"\baes\b",
         r"\brsa\b",
         r"\becc\b|elliptic",
-        r"\bsha-?\d*",
+        r"\bsha(-?\d+)?\b",
         r"hash\w*",
         r"\bkeys?\b",
         r"key (length|size|management|storage)",
