@@ -260,3 +260,4 @@ def run() -> None:
 # The product, assessment and documents commands live in their own modules; importing them registers them.
 from iotprofile.cli import assess as _assess  # noqa: E402, F401
 from iotprofile.cli import documents as _documents  # noqa: E402, F401
+from iotprofile.cli import profile as _profile  # noqa: E402, F401

@@ -298,3 +298,51 @@ def render_status(result: AssessmentResult) -> None:
     console.print(table)
     console.print(Text("partial = partially_satisfied, UNSATISFIED = not_satisfied, n/a = not_applicable, "
                        "open = not_assessed", style="dim"))  # fmt: skip
+
+
+def print_group(lines: Sequence[dict[str, object]], texts: dict[str, str], *, profile: str) -> None:
+    """Group's candidates per requirement, with the terms behind the first one."""
+    console = _console()
+    console.print(Text(f"Group: requirements under {profile} (best first; '-' = abstains)", style="bold"))
+    for line in lines:
+        requirement = str(line["requirement"])
+        candidates = line["candidates"]
+        assert isinstance(candidates, list)
+        console.print(Text(f"{requirement}: {texts.get(requirement, '')}"))
+        if not candidates:
+            console.print(_pad(Text("- nothing fits well enough (abstains)", style="yellow"), 2))
+            continue
+        for candidate in candidates:
+            because = ", ".join(str(term) for term in candidate.get("terms", [])[:4])
+            neighbours = ", ".join(str(item["requirement"]) for item in candidate.get("neighbours", [])[:2])
+            detail = "; ".join(part for part in (f"terms: {because}" if because else "", f"like: {neighbours}"
+                                                  if neighbours else "") if part)  # fmt: skip
+            console.print(_pad(Text(f"{candidate['element']:<8} {candidate['score']:.3f}  {detail}"), 2))
+
+
+def print_consolidation(report: dict[str, object]) -> None:
+    """Concept groups and the notable pairs (everything but complementary and unrelated) per element."""
+    console = _console()
+    elements = report["elements"]
+    pairs = report["pairs"]
+    assert isinstance(elements, list)
+    assert isinstance(pairs, list)
+    for item in elements:
+        console.print(Text(f"{item['element']}: {len(item['requirements'])} requirements", style="bold"))
+        for group in item["concept_groups"]:
+            console.print(_pad(Text(f"{group['name']}: {', '.join(group['requirements'])}"), 2))
+        notable = [pair for pair in pairs if pair["element"] == item["element"] and pair["relation"] not in
+                   {"complementary", "unrelated"}]  # fmt: skip
+        for pair in notable:
+            style = "red" if pair["relation"] == "contradictory" else "cyan"
+            console.print(
+                _pad(Text(f"{pair['relation']}: {pair['a']} / {pair['b']}: {pair['reason']}", style=style), 4)
+            )
+    counts: dict[str, int] = {}
+    for pair in pairs:
+        counts[pair["relation"]] = counts.get(pair["relation"], 0) + 1
+    console.print(Text("pairs: " + (", ".join(f"{n} {name}" for name, n in sorted(counts.items())) or "none")))
+    unplaced = report.get("unplaced") or []
+    if unplaced:
+        assert isinstance(unplaced, list)
+        console.print(Text(f"unplaced (Group abstained): {', '.join(map(str, unplaced))}", style="yellow"))

@@ -30,7 +30,7 @@ from typing import Any
 from iotprofile.catalog.vocabulary import Strength
 from iotprofile.profiles.build.parameters import Bound, bounds, incompatible, stricter_of
 from iotprofile.profiles.build.requirements import Requirement
-from iotprofile.profiles.build.text import concepts, normalise, stems, terms
+from iotprofile.profiles.build.text import concepts, normalise, readable, stems, terms, words
 
 
 class Relation(StrEnum):
@@ -246,29 +246,31 @@ class Consolidator:
         members: dict[int, list[int]] = {}
         for row, label in enumerate(labels):
             members.setdefault(label, []).append(row)
-        groups: list[ConceptGroup] = []
-        used: Counter[str] = Counter()
+        # Clusters that share a dominant concept form one group: the name is the group.
+        named: dict[str, tuple[list[int], list[str]]] = {}
         for rows in sorted(members.values(), key=lambda rows: rows[0]):
             shared = Counter(concept for row in rows for concept in concepts(requirements[row].text))
-            top_terms: tuple[str, ...] = ()
+            top_terms: list[str] = []
             if vectorizer is not None:
                 weights = matrix[rows].sum(axis=0).A1
                 features = vectorizer.get_feature_names_out()
-                top_terms = tuple(
-                    str(features[i]).replace("_", " ")
+                top_terms = [
+                    readable(str(features[i]))
                     for i in weights.argsort()[::-1][:4]
                     if weights[i] > 0 and not str(features[i]).startswith("@")
-                )
+                ]
             if shared:
                 best = max(shared.items(), key=lambda item: (item[1], -list(CONCEPT_NAMES).index(item[0])))[0]
                 name = CONCEPT_NAMES.get(best, best.lstrip("@"))
             else:
-                name = ", ".join(top_terms[:2]) or "other"
-            used[name] += 1
-            if used[name] > 1:
-                name = f"{name} ({used[name]})"
-            groups.append(ConceptGroup(name, tuple(requirements[row].key for row in rows), top_terms))
-        return groups
+                name = ", ".join(words(" ".join(requirements[row].text for row in rows))[:2]) or "other"
+            entry = named.setdefault(name, ([], []))
+            entry[0].extend(rows)
+            entry[1].extend(term for term in top_terms if term not in entry[1])
+        return [
+            ConceptGroup(name, tuple(requirements[row].key for row in sorted(rows)), tuple(found[:4]))
+            for name, (rows, found) in named.items()
+        ]
 
     def _pair(
         self,

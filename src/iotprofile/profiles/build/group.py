@@ -180,6 +180,19 @@ class Grouper:
             suggestions.append(Suggestion(requirement.key, candidates, round(best, 4)))
         return suggestions
 
+    def raw_scores(self, requirements: Sequence[Requirement], *, top: int = 5) -> dict[str, dict[str, float]]:
+        """The ``top`` scores of each requirement, thresholds ignored (Expand places proposals with them)."""
+        import numpy as np
+
+        if not requirements:
+            return {}
+        _, scores, _, _ = self._scores([_query_text(requirement) for requirement in requirements])
+        table: dict[str, dict[str, float]] = {}
+        for row, requirement in enumerate(requirements):
+            order = np.argsort(-scores[row], kind="stable")[:top]
+            table[requirement.key] = {self._elements[i]: float(scores[row, i]) for i in order if scores[row, i] > 0}
+        return table
+
     def _candidate(self, query: Any, similarity: NDArray[Any], column: int, score: float, explain: bool) -> Candidate:
         import numpy as np
 
@@ -207,7 +220,9 @@ def _query_text(requirement: Requirement) -> str:
 
 
 def _readable(feature: str) -> str:
-    return feature.replace("_", " ") if not feature.startswith("@") else feature
+    from iotprofile.profiles.build.text import readable
+
+    return readable(feature)
 
 
 def tfidf_baseline(target: Target, requirements: Sequence[Requirement], *, top: int = 3) -> list[Suggestion]:

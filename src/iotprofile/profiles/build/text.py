@@ -304,10 +304,24 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+#: Stem -> the first word seen with it, to show people words rather than stems ("update", not "updat").
+_SURFACE: dict[str, str] = {}
+
+
 def stems(text: str) -> list[str]:
     """The stems of ``text``'s content words, in order."""
-    words = [word for word in _WORD.findall(normalise(text)) if word not in STOP_WORDS and len(word) > 1]
-    return list(_stemmer().stemWords(words))
+    found = [word for word in _WORD.findall(normalise(text)) if word not in STOP_WORDS and len(word) > 1]
+    result: list[str] = _stemmer().stemWords(found)
+    for stem, word in zip(result, found, strict=True):
+        _SURFACE.setdefault(stem, word)
+    return result
+
+
+def readable(term: str) -> str:
+    """A term as a reader wants it: words for stems (``firmware update``), concepts as they are (``@update``)."""
+    if term.startswith("@"):
+        return term
+    return " ".join(_SURFACE.get(part, part) for part in term.split("_"))
 
 
 def concepts(text: str) -> list[str]:
@@ -321,6 +335,11 @@ def terms(text: str) -> list[str]:
     words = stems(text)
     pairs = [f"{first}_{second}" for first, second in itertools.pairwise(words)]
     return [*words, *pairs, *concepts(text)]
+
+
+def words(text: str) -> list[str]:
+    """Content words as written (lower-cased, not stemmed): what reports show a reader."""
+    return [word for word in _WORD.findall(normalise(text)) if word not in STOP_WORDS and len(word) > 2]
 
 
 def plain_terms(text: str) -> list[str]:
