@@ -17,12 +17,14 @@ import pytest
 from tests.profiles.build.router_profile import BBF, CL, router_profile, router_trace, row
 
 from iotprofile.catalog.model import Document
+from iotprofile.catalog.oscal import oscal_id
 from iotprofile.catalog.vocabulary import Strength
 from iotprofile.errors import ProfileError
 from iotprofile.profiles.build import render
 from iotprofile.profiles.build.render_tables import COLUMNS
 from iotprofile.profiles.build.render_view import natural_key
 from iotprofile.profiles.build.trace import Decision
+from iotprofile.profiles.resolve import resolve_profile
 from iotprofile.services import Workspace, show_document
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -272,3 +274,46 @@ def test_two_runs_give_identical_bytes(base: Document, tmp_path: Path) -> None:
     second = render.write_profile_outputs(router_profile(), base, list(reversed(router_trace())), tmp_path / "two")
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_oscal_profile_resolves_in_trestle_with_the_added_sub_outcome(
+    base: Document, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trestle.core.profile_resolver import ProfileResolver
+
+    out = tmp_path / "out"
+    for name, text in render.profile_oscal(router_profile(), base).items():
+        out.mkdir(exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    # trestle resolves relative hrefs against the working directory, not the profile's: work there.
+    (out / ".trestle").mkdir()
+    monkeypatch.chdir(out)
+    catalog = ProfileResolver.get_resolved_profile_catalog(out, "acme-router-profile.profile.oscal.json")
+
+    def walk(controls: list | None) -> list[str]:  # type: ignore[type-arg]
+        found: list[str] = []
+        for control in controls or []:
+            found.append(control.id)
+            found.extend(walk(control.controls))
+        return found
+
+    resolved = resolve_profile(router_profile(), base)
+    assert sorted(walk(catalog.controls)) == sorted(oscal_id(element.id) for element in resolved.elements)
+    # Not checked: the tailored statements. trestle skips an alteration that has "removes" (it logs "Alter not
+    # supported for removes"), and catalog.oscal.to_oscal_profile writes every alteration as remove + add.
+
+
+def test_a_row_under_an_outcome_is_shown_under_its_statement(base: Document) -> None:
+    rows = [row("DP", CL, "DRP-001", "Data retention policy shall be documented.", Strength.SHALL, Decision.GIVEN)]
+    markdown = render.profile_markdown(router_profile(), base, rows)
+    dp = markdown.split("## Data Protection (DP)")[1].split("\n### ")[0]
+    assert "| cablelabs-gds-bcp-1 | DRP-001 |" in dp
+    assert "DRAFT" not in markdown
+
+
+def test_empty_trace_still_lists_the_standards_built_from(base: Document) -> None:
+    markdown = render.profile_markdown(router_profile(), base, [])
+    assert f"| {BBF} | 0 | 0 | 0 | 0 |" in markdown and "DRAFT" not in markdown
+    alone = render.profile_markdown(router_profile(built_from=[]), base, [])
+    assert "No standard's requirements are placed in this profile." in alone
+    assert render.traceability_csv(router_profile(), base, []) == ",".join(COLUMNS) + "\n"

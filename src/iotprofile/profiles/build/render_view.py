@@ -205,7 +205,7 @@ def build_view(profile: Document, base: Document, trace: Sequence[TraceRow]) -> 
                 natural_key(row.requirement_id),
                 row.requirement_id,
                 row.location,
-                row.text,
+                row.model_dump_json(),  # last: identical keys still sort the same way on every run
             ),
         )
     )
