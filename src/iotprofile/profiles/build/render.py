@@ -72,11 +72,10 @@ def _environment() -> jinja2.Environment:
 
 def profile_html(profile: Document, base: Document, trace: Sequence[TraceRow]) -> str:
     """The tailored profile as one self-contained HTML page (inline CSS, no scripts), autoescaped."""
-    return render_html(build_view(profile, base, trace))
+    return _render_html(build_view(profile, base, trace))
 
 
-def render_html(view: ProfileView) -> str:
-    """The HTML page of a profile view."""
+def _render_html(view: ProfileView) -> str:
     return (
         _environment()
         .get_template("profile.html.j2")
@@ -135,7 +134,7 @@ def write_profile_outputs(profile: Document, base: Document, trace: Sequence[Tra
     view = build_view(profile, base, trace)
     outputs: list[tuple[str, str | bytes]] = [
         (f"{profile.id}.md", render_markdown(view)),
-        (f"{profile.id}.html", render_html(view)),
+        (f"{profile.id}.html", _render_html(view)),
         (TRACEABILITY_CSV, render_csv(view)),
         (TRACEABILITY_XLSX, render_xlsx(view)),
         *profile_oscal(profile, base).items(),

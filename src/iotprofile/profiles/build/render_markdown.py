@@ -41,7 +41,8 @@ def strength_cell(row: TraceRow) -> str:
     text = strength_words(row.strength)
     if row.strength_phrase:
         text += f': "{row.strength_phrase}"'
-    return f"{text} ({row.strength_basis})"
+    # Basis "none" says only that no strength was found, which "none stated" already says.
+    return text if row.strength_basis == "none" else f"{text} ({row.strength_basis})"
 
 
 def decision_cell(row: TraceRow) -> str:
@@ -138,14 +139,15 @@ def _element(view: ElementView) -> list[str]:
         lines += [f"*{md(view.element.title)}*", ""]
     if view.text:
         lines += [md(view.text), ""]
-    if view.element.lead_in:
-        lines += [md(view.element.lead_in), ""]
     if view.status_note:
         lines += [f"_Text: {md(view.status_note)}._", ""]
     if view.shall or view.should:
         lines += _requirements("SHALL", view.shall) + _requirements("SHOULD", view.should)
     elif not view.has_children:
         lines += [f"_{NO_REQUIREMENT}_", ""]
+    if view.element.lead_in:
+        # Last: it introduces the items that follow ("At a minimum, the IoT product component shall:").
+        lines += [md(view.element.lead_in), ""]
     return lines
 
 
