@@ -85,6 +85,11 @@ _NEGATIVE = re.compile(
     r"not (enable|allow|permit|support|use|expose|activate)\w*)\b"
 )
 _POSITIVE = re.compile(r"\b(enabled?|allow\w*|permit\w*|support\w*|activat\w*|on by default|turn(ed)? on|provide\w*)\b")
+#: Features a product switches on or off: requirements that name the same one with opposite polarity conflict.
+_SWITCHABLE = re.compile(
+    r"\b(telnet|t?ftp|upnp|wps|ssh|snmp|debug\w*|remote (?:management|access|administration)|port forwarding|"
+    r"guest (?:network|access)|dmz|tr-?069|usb|bluetooth|wep|wpa2?|jtag|uart|serial console)\b"
+)
 #: Words that only carry polarity; left out when comparing what two requirements are about.
 _POLARITY_STEMS = frozenset(
     stems(
@@ -248,6 +253,8 @@ class Consolidator:
             members.setdefault(label, []).append(row)
         # Clusters that share a dominant concept form one group: the name is the group.
         named: dict[str, tuple[list[int], list[str]]] = {}
+        # Ties go to the concept rarer among the element's requirements: the more specific one names the group.
+        frequency = Counter(concept for requirement in requirements for concept in concepts(requirement.text))
         for rows in sorted(members.values(), key=lambda rows: rows[0]):
             shared = Counter(concept for row in rows for concept in concepts(requirements[row].text))
             top_terms: list[str] = []
@@ -260,7 +267,7 @@ class Consolidator:
                     if weights[i] > 0 and not str(features[i]).startswith("@")
                 ]
             if shared:
-                best = max(shared.items(), key=lambda item: (item[1], -list(CONCEPT_NAMES).index(item[0])))[0]
+                best = max(shared.items(), key=lambda item: (item[1], -frequency[item[0]], item[0]))[0]
                 name = CONCEPT_NAMES.get(best, best.lstrip("@"))
             else:
                 name = ", ".join(words(" ".join(requirements[row].text for row in rows))[:2]) or "other"
@@ -281,8 +288,40 @@ class Consolidator:
         *,
         same_group: bool,
     ) -> Pair:
-        a, req_a, strength_a, bounds_a, kinds_a = first
-        b, req_b, strength_b, bounds_b, kinds_b = second
+        decided = self._conflict_or_stricter(element, first, second, sim)
+        if decided is not None:
+            return decided
+        a, b = first[0], second[0]
+        kinds_a, kinds_b = first[4], second[4]
+        settings = self.settings
+        if sim >= settings.equivalent:
+            return Pair(element, a, b, Relation.EQUIVALENT, f"they say the same thing (term similarity {sim:.2f})")
+        shared = sorted(kinds_a & kinds_b)
+        if same_group or shared or sim >= settings.related:
+            if shared:
+                topics = ", ".join(CONCEPT_NAMES.get(kind, kind) for kind in shared[:3])
+                reason = f"different requirements on a shared topic ({topics}); together they ask for more"
+            else:
+                reason = f"same concept group, different requirements (term similarity {sim:.2f})"
+            return Pair(element, a, b, Relation.COMPLEMENTARY, reason)
+        return Pair(
+            element,
+            a,
+            b,
+            Relation.UNRELATED,
+            f"no shared topic or terms beyond the sub-outcome (term similarity {sim:.2f})",
+        )
+
+    def _conflict_or_stricter(
+        self,
+        element: str,
+        first: tuple[str, Requirement, Strength | None, list[Bound], set[str]],
+        second: tuple[str, Requirement, Strength | None, list[Bound], set[str]],
+        sim: float,
+    ) -> Pair | None:
+        """Rules 1 and 2: contradictory (values, polarity) and stricter; None when neither holds."""
+        a, req_a, strength_a, bounds_a, _ = first
+        b, req_b, strength_b, bounds_b, _ = second
         settings = self.settings
         for bound_a in bounds_a:
             for bound_b in bounds_b:
@@ -297,6 +336,16 @@ class Consolidator:
                         parameter=bound_a.parameter.value,
                     )
         polarity_a, polarity_b = polarity(req_a.text, strength_a), polarity(req_b.text, strength_b)
+        features = set(_SWITCHABLE.findall(normalise(req_a.text))) & set(_SWITCHABLE.findall(normalise(req_b.text)))
+        if polarity_a != polarity_b and features:
+            forbids, requires = (a, b) if polarity_a < 0 else (b, a)
+            return Pair(
+                element,
+                a,
+                b,
+                Relation.CONTRADICTORY,
+                f"{forbids} forbids or disables {', '.join(sorted(features))}, which {requires} requires or allows",
+            )
         if polarity_a != polarity_b and sim >= settings.same_subject:
             forbids, requires = (a, b) if polarity_a < 0 else (b, a)
             return Pair(
@@ -322,20 +371,4 @@ class Consolidator:
                         parameter=bound_a.parameter.value,
                         stricter=stricter,
                     )
-        if sim >= settings.equivalent:
-            return Pair(element, a, b, Relation.EQUIVALENT, f"they say the same thing (term similarity {sim:.2f})")
-        shared = sorted(kinds_a & kinds_b)
-        if same_group or shared or sim >= settings.related:
-            if shared:
-                topics = ", ".join(CONCEPT_NAMES.get(kind, kind) for kind in shared[:3])
-                reason = f"different requirements on a shared topic ({topics}); together they ask for more"
-            else:
-                reason = f"same concept group, different requirements (term similarity {sim:.2f})"
-            return Pair(element, a, b, Relation.COMPLEMENTARY, reason)
-        return Pair(
-            element,
-            a,
-            b,
-            Relation.UNRELATED,
-            f"no shared topic or terms beyond the sub-outcome (term similarity {sim:.2f})",
-        )
+        return None

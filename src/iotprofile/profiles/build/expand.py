@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from iotprofile.profiles.build.consolidate import CONCEPT_NAMES
 from iotprofile.profiles.build.group import Suggestion
@@ -72,9 +73,21 @@ def _outcome_for(members: Sequence[str], scores: Mapping[str, Mapping[str, float
     return target.outcome_of[target.leaves[0].id]
 
 
-def _statement(topic: str, top_terms: Sequence[str]) -> str:
-    detail = f" ({', '.join(top_terms)})" if top_terms else ""
-    return f"The IoT product addresses {topic}{detail}, as its member requirements describe."
+def _statement(topic: str, central: str) -> str:
+    """A draft to be rewritten by a person: the topic, and the member requirement closest to the others."""
+    first = re.split(r"(?<=[.;])\s", central.strip(), maxsplit=1)[0].rstrip(".;")
+    if len(first) > 200:
+        first = first[:197].rsplit(" ", 1)[0] + "..."
+    return f"The IoT product addresses {topic}, as in: {first}."
+
+
+def _central(matrix: Any, rows: Sequence[int]) -> int:
+    """The member most similar to the others (the first, for one or two members)."""
+    if len(rows) < 3:
+        return rows[0]
+    block = matrix[list(rows)]
+    totals = (block @ block.T).toarray().sum(axis=1)
+    return rows[int(totals.argmax())]
 
 
 def expand(
@@ -140,7 +153,7 @@ def expand(
             Proposal(
                 id=proposal_id,
                 parent=outcome,
-                statement=_statement(topic, top_terms),
+                statement=_statement(topic, leftovers[_central(matrix, rows)].text),
                 members=members,
                 topic=topic,
                 terms=top_terms,

@@ -189,6 +189,10 @@ def _is_oscal(data: Any) -> bool:
 # ----------------------------------------------------------------------------------------------------- catalogs
 
 
+#: Texts that mark a catalog entry as no longer a requirement.
+_WITHDRAWN = re.compile(r"(withdrawn|deleted|removed|moved)\b", re.IGNORECASE)
+
+
 def requirements_of_document(document: Document, *, standard: str, where: str) -> RequirementSet:
     """A catalog's leaf elements with text or a summary, as requirements located at ``where``."""
     parents = {element.parent for element in document.elements}
@@ -196,6 +200,8 @@ def requirements_of_document(document: Document, *, standard: str, where: str) -
     for element in document.elements:
         if element.kind is ElementKind.GROUP or element.id in parents or element.display_text is None:
             continue
+        if _WITHDRAWN.match(element.display_text):
+            continue  # a withdrawn or moved entry is no longer a requirement (BBF SEC.GEN.2: "Withdrawn here: ...")
         parent = document.get(element.parent) if element.parent is not None else None
         section = " ".join(part for part in (parent.id, parent.title) if part) if parent is not None else None
         collector.add(
