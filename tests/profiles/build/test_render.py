@@ -318,3 +318,8 @@ def test_empty_trace_still_lists_the_standards_built_from(base: Document) -> Non
     alone = render.profile_markdown(router_profile(built_from=[]), base, [])
     assert "No standard's requirements are placed in this profile." in alone
     assert render.traceability_csv(router_profile(), base, []) == ",".join(COLUMNS) + "\n"
+
+
+def test_free_text_product_type_is_shown_as_given(base: Document) -> None:
+    markdown = render.profile_markdown(router_profile(product_type="home mesh Wi-Fi system"), base, router_trace())
+    assert "- **Product type:** home mesh Wi-Fi system" in markdown
