@@ -93,6 +93,7 @@ def test_draft_marker_iff_a_row_is_only_suggested(base: Document) -> None:
 def test_markdown_groups_requirements_by_strength(base: Document) -> None:
     markdown = render.profile_markdown(router_profile(), base, router_trace())
     su_1 = markdown.split("### Software Update 1 (SU-1)")[1].split("\n### ")[0]
+    assert "Concept groups: signed updates." in su_1
     shall, _, should = su_1.partition("**SHOULD")
     assert re.findall(r"^\| (?:bbf|cablelabs)\S* \| (\S+) \|", shall, re.MULTILINE) == ["GEN.OPS.22", "SU-2", "SU-10"]
     assert 'SHALL NOT: "shall not" (keyword)' in shall
@@ -317,3 +318,8 @@ def test_empty_trace_still_lists_the_standards_built_from(base: Document) -> Non
     alone = render.profile_markdown(router_profile(built_from=[]), base, [])
     assert "No standard's requirements are placed in this profile." in alone
     assert render.traceability_csv(router_profile(), base, []) == ",".join(COLUMNS) + "\n"
+
+
+def test_free_text_product_type_is_shown_as_given(base: Document) -> None:
+    markdown = render.profile_markdown(router_profile(product_type="home mesh Wi-Fi system"), base, router_trace())
+    assert "- **Product type:** home mesh Wi-Fi system" in markdown

@@ -141,6 +141,8 @@ def _element(view: ElementView) -> list[str]:
         lines += [md(view.text), ""]
     if view.status_note:
         lines += [f"_Text: {md(view.status_note)}._", ""]
+    if view.concept_groups:
+        lines += [f"Concept groups: {'; '.join(md(group) for group in view.concept_groups)}.", ""]
     if view.shall or view.should:
         lines += _requirements("SHALL", view.shall) + _requirements("SHOULD", view.should)
     elif not view.has_children:

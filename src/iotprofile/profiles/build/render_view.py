@@ -105,6 +105,11 @@ class ElementView:
         return self.element.display_text
 
     @property
+    def concept_groups(self) -> tuple[str, ...]:
+        """The Consolidate step's concept groups among the element's requirements, alphabetical."""
+        return tuple(sorted({row.concept_group for row in (*self.shall, *self.should) if row.concept_group}))
+
+    @property
     def status_note(self) -> str | None:
         """Where the text comes from, where a reader should know."""
         return text_status_words(self.element, added=self.added)
