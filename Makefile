@@ -37,8 +37,11 @@ demo: $(STAMP)
 	$(BIN)/iotprofile crosswalk nist-ir-8425a:DP-1 --component-kind device
 	$(BIN)/iotprofile export nist-ir-8425a --format oscal -o out/profiles/nist-ir-8425a.oscal.json
 	$(BIN)/iotprofile export nist-ir-8425a --format markdown -o out/profiles/nist-ir-8425a.md
+	rm -rf out/router-profile
+	$(BIN)/iotprofile profile build examples/profile-build/router.yaml -o out/router-profile
 	@echo "Reports: out/router/report.html, out/smart-plug/report.html (and .pdf, .md, .json, .csv, .xlsx, OSCAL)"
 	@echo "Documents: out/router/documents/, out/smart-plug/documents/ (coverage.json lists what each serves)"
+	@echo "Profile built from standards: out/router-profile/example-router-profile.html (review queue: review.yaml)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

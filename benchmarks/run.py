@@ -102,9 +102,12 @@ def main() -> None:
         lambda: ([*cli, "export", "nist-ir-8425a", "--format", "oscal", "-o", str(work / "out" / "p.json")], env),
     )
     shutil.rmtree(work, ignore_errors=True)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import grouping
+
+    grouping.main(args.runs)
     if args.skip_assess:
         return
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     import assess_bench
 
     print("Assessment reports")

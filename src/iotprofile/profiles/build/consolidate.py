@@ -57,6 +57,7 @@ CONCEPT_NAMES: dict[str, str] = {
     "@cryptography": "encryption or hashing",
     "@storage": "storage capabilities",
     "@physical": "physical security",
+    "@web_headers": "browser security mechanisms",
     "@transit": "protection in transit",
     "@deletion": "data deletion",
     "@factory_reset": "reset to secure defaults",

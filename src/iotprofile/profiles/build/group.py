@@ -35,7 +35,7 @@ class GroupSettings:
     """The scorer's weights and the abstention threshold."""
 
     #: Weight of the similarity with the element's own definition.
-    definition: float = 0.3
+    definition: float = 0.5
     #: Weight of the similarity with the centroid of the element's labeled requirements.
     centroid: float = 0.15
     #: Weight of the similarity-weighted vote of the nearest labeled requirements.
