@@ -73,11 +73,13 @@ def _outcome_for(members: Sequence[str], scores: Mapping[str, Mapping[str, float
     return target.outcome_of[target.leaves[0].id]
 
 
-def _statement(topic: str, central: str) -> str:
+def _statement(topic: str | None, central: str) -> str:
     """A draft to be rewritten by a person: the topic, and the member requirement closest to the others."""
     first = re.split(r"(?<=[.;])\s", central.strip(), maxsplit=1)[0].rstrip(".;")
     if len(first) > 200:
         first = first[:197].rsplit(" ", 1)[0] + "..."
+    if topic is None:
+        return f"The IoT product meets requirements such as: {first}."
     return f"The IoT product addresses {topic}, as in: {first}."
 
 
@@ -145,7 +147,11 @@ def expand(
             top_terms = tuple(str(word_features[i]) for i in weights.argsort()[::-1][:3] if weights[i] > 0)
         shared = Counter(concept for row in rows for concept in concepts(leftovers[row].text))
         topic = CONCEPT_NAMES.get(shared.most_common(1)[0][0], "") if shared else ""
-        topic = topic or (", ".join(top_terms[:2]) if top_terms else "further requirements")
+        central = leftovers[_central(matrix, rows)].text
+        statement = _statement(topic or None, central)
+        if not topic:
+            opening = central.split()[:6]
+            topic = " ".join(opening).rstrip(".,;:") + ("..." if len(central.split()) > len(opening) else "")
         outcome = _outcome_for(members, scores, target)
         proposal_id = _next_id(target, outcome, taken)
         taken.add(proposal_id)
@@ -153,7 +159,7 @@ def expand(
             Proposal(
                 id=proposal_id,
                 parent=outcome,
-                statement=_statement(topic, leftovers[_central(matrix, rows)].text),
+                statement=statement,
                 members=members,
                 topic=topic,
                 terms=top_terms,
