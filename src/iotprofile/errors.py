@@ -86,6 +86,10 @@ class ProductError(IotprofileError):
     """A product file is malformed or inconsistent (unknown component kind, dangling connection, ...)."""
 
 
+class CheckError(IotprofileError):
+    """An automated check cannot be planned or run as asked: a bad input file, option or vulnerability database."""
+
+
 class AssessmentError(IotprofileError):
     """A verdict or results file is malformed, names a cell that does not exist, or lacks a justification."""
 
