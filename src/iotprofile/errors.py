@@ -21,6 +21,8 @@ class ExitCode(IntEnum):
     INVALID_INPUT = 3
     #: Something the user named does not exist (a document, an element, a file).
     NOT_FOUND = 4
+    #: A scan found something at least as severe as ``--fail-on`` (for CI gates).
+    FINDINGS = 5
 
 
 class IotprofileError(Exception):

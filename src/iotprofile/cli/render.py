@@ -346,3 +346,34 @@ def print_consolidation(report: dict[str, object]) -> None:
     if unplaced:
         assert isinstance(unplaced, list)
         console.print(Text(f"unplaced (Group abstained): {', '.join(map(str, unplaced))}", style="yellow"))
+
+
+def print_attempts(attempts: Sequence[object]) -> None:
+    """Each attempt: what ran on what, its status, then its findings most severe first."""
+    from iotprofile.checks.interface import Attempt, AttemptStatus
+
+    order = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+    style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
+    console = _console()
+    for attempt in attempts:
+        assert isinstance(attempt, Attempt)
+        seconds = (attempt.finished_at - attempt.started_at).total_seconds()
+        head = (
+            f"{attempt.check} {attempt.check_version} on {attempt.input.name}: {attempt.status.value} ({seconds:.1f} s)"
+        )
+        console.print(Text(head, style="bold" if attempt.status is AttemptStatus.COMPLETED else "bold red"))
+        if attempt.reason:
+            console.print(_pad(Text(attempt.reason, style="red"), 2))
+        if attempt.inventory:
+            names = ", ".join(f"{item.name} {item.version or '?'}" for item in attempt.inventory[:12])
+            more = f" and {len(attempt.inventory) - 12} more" if len(attempt.inventory) > 12 else ""
+            console.print(_pad(Text(f"components: {names}{more}"), 2))
+        for finding in sorted(attempt.findings, key=lambda item: (order[item.severity.value], item.rule)):
+            elements = ", ".join(finding.elements) or "-"
+            verdict = f" -> {finding.proposes.value}" if finding.proposes else ""
+            where = ""
+            if finding.location is not None:
+                where = f" [{finding.location.path or finding.location.endpoint or ''}]".replace(" []", "")
+            line = Text(f"{finding.severity.value:<8} ", style=style[finding.severity.value])
+            line.append(f"{finding.rule} ({elements}{verdict}){where}: {finding.observed}")
+            console.print(_pad(line, 2))
