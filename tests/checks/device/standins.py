@@ -198,6 +198,8 @@ class Certificate:
     def server_context(self, *, minimum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_2) -> ssl.SSLContext:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = minimum
+        # Security level 0 lets the stand-in serve weak keys, as old devices do.
+        context.set_ciphers("ALL:@SECLEVEL=0")
         context.load_cert_chain(self.cert, self.key)
         return context
 

@@ -108,7 +108,7 @@ class DeviceCheck(Check):
             "rate_per_s": limits.rate_per_s,
             "max_login_attempts": limits.max_login_attempts,
             "seconds": round(time.monotonic() - clock, 3),
-            "deadline_reached": deadline.remaining() <= 0,
+            "deadline_reached": deadline.hit,
             "side": str(options.side) if options.side else None,
         }
         return Attempt(

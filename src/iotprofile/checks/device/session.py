@@ -38,7 +38,7 @@ class TokenBucket:
             now = self._clock()
             slot = max(now, self._next)
             if slot > deadline.at:
-                raise DeadlineExceededError
+                raise deadline.exceeded()
             self._next = slot + self._interval
         # Sleeping outside the lock lets the next caller reserve the slot after ours meanwhile.
         if slot > now:
@@ -50,6 +50,8 @@ class Deadline:
     """The monotonic time by which the whole attempt must be over."""
 
     at: float
+    #: Set once anything was refused or cut short because of this deadline.
+    hit: bool = False
 
     @classmethod
     def after(cls, seconds: float) -> Deadline:
@@ -64,8 +66,13 @@ class Deadline:
         """``timeout`` cut to what is left; raises :class:`DeadlineExceededError` when nothing is."""
         left = self.remaining()
         if left <= 0:
-            raise DeadlineExceededError
+            raise self.exceeded()
         return min(timeout, left)
+
+    def exceeded(self) -> DeadlineExceededError:
+        """The error to raise when work would run past the deadline (and a note that it happened)."""
+        self.hit = True
+        return DeadlineExceededError(f"attempt deadline reached ({self.at:.3f})")
 
 
 @dataclass

@@ -47,9 +47,8 @@ def _context(version: ssl.TLSVersion) -> ssl.SSLContext:
     context.verify_mode = ssl.CERT_NONE
     context.minimum_version = version
     context.maximum_version = version
-    if version == ssl.TLSVersion.TLSv1_2:
-        # Offer every TLS 1.2 suite OpenSSL has, so a weak server still shows what it negotiates.
-        context.set_ciphers("ALL:@SECLEVEL=0")
+    # Offer every TLS 1.2 suite OpenSSL has and accept weak keys, so a weak server still shows what it negotiates.
+    context.set_ciphers("ALL:@SECLEVEL=0")
     return context
 
 
