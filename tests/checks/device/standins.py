@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import shutil
 import socket
 import socketserver
 import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 LOOPBACK = "127.0.0.1"
+#: Debian's busybox-static, used as a real telnet server when installed.
+BUSYBOX = shutil.which("busybox") or "/bin/busybox"
 
 
 @dataclass
@@ -264,3 +269,55 @@ def ssdp_responder(recorder: Recorder | None = None) -> Iterator[int]:
 
     with serving(socketserver.ThreadingUDPServer((LOOPBACK, 0), Handler)) as port:
         yield port
+
+
+@contextmanager
+def busybox_telnetd(issue: Path, recorder: Recorder | None = None) -> Iterator[int]:
+    """A real ``busybox telnetd`` in inetd mode behind a loopback listener, giving ``/bin/sh`` without a login.
+
+    The listener is ours (bound before the thread starts, so nothing needs waiting for); each connection is handed
+    to ``busybox telnetd -i`` as its standard input and output.
+    """
+    record = recorder or Recorder()
+    listener = socket.socket()
+    listener.bind((LOOPBACK, 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            record.connection()
+            with connection:
+                process = subprocess.Popen(
+                    [BUSYBOX, "telnetd", "-i", "-l", "/bin/sh", "-f", str(issue)],
+                    stdin=connection.fileno(),
+                    stdout=connection.fileno(),
+                    stderr=subprocess.DEVNULL,
+                    cwd=issue.parent,
+                    env={"PATH": "/usr/bin:/bin", "PS1": "# "},
+                )
+            threading.Thread(target=_reap, args=(process,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        stop.set()
+        # On Linux, shutting a listening socket down wakes a thread blocked in accept(); close() alone does not.
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)
+        listener.close()
+        thread.join(timeout=10)
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

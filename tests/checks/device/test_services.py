@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from tests.checks.device.conftest import Outgoing, Run
-from tests.checks.device.standins import banner_server, closed_port
+from tests.checks.device.standins import BUSYBOX, banner_server, busybox_telnetd, closed_port
 
 from iotprofile.assessment.model import Verdict
 from iotprofile.checks.interface import AttemptStatus
@@ -97,3 +99,16 @@ def test_unresolvable_name_is_an_error_attempt(run_check: Run, monkeypatch: pyte
     attempt = run_check(host="nowhere.test", ports=[22])
     assert attempt.status == AttemptStatus.ERROR
     assert attempt.reason is not None and "nowhere.test" in attempt.reason
+
+
+@pytest.mark.skipif(not Path(BUSYBOX).exists(), reason="busybox is not installed")
+def test_real_busybox_telnetd_giving_a_shell(run_check: Run, tmp_path: Path) -> None:
+    issue = tmp_path / "issue.net"
+    issue.write_text("BusyBox v1.36.1 (Debian 1:1.36.1-3) built-in shell (ash)\n")
+    with busybox_telnetd(issue) as telnet:
+        attempt = run_check(ports=[telnet], banner_settle_s=10.0)
+    rules = {finding.rule: finding for finding in attempt.findings}
+    assert rules["device.telnet.open"].proposes == Verdict.NOT_SATISFIED
+    assert rules["device.telnet.no-login"].proposes == Verdict.NOT_SATISFIED
+    busybox = [item for item in attempt.inventory if item.name == "busybox"]
+    assert busybox and busybox[0].version == "1.36.1"

@@ -72,3 +72,23 @@ def test_https_login_with_a_shared_credential_is_found_over_tls_too(run_check: R
     rules = {finding.rule: finding for finding in attempt.findings}
     assert rules["device.http.shared-credential"].data["tls"] is True
     assert "device.http.cleartext-login" not in rules
+
+
+def test_an_unparsable_certificate_is_reported_not_raised() -> None:
+    import socket
+
+    from iotprofile.checks.device.session import Deadline, ProbeSession, TokenBucket
+    from iotprofile.checks.device.tls import TlsProbe, tls_findings
+
+    session = ProbeSession(
+        host="127.0.0.1",
+        family=socket.AF_INET,
+        address="127.0.0.1",
+        limiter=TokenBucket(10),
+        deadline=Deadline.after(10),
+        timeout_s=1,
+    )
+    probe = TlsProbe(port=443, versions={"TLSv1.2": "accepted"}, der=b"\x30\x03not a certificate")
+    (finding,) = tls_findings(probe, session, firmware_certificates=())
+    assert finding.rule == "device.tls.certificate-unreadable"
+    assert finding.location is not None and finding.location.endpoint == "127.0.0.1:443"

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from iotprofile.checks.device.admin import AdminProbe, admin_findings, probe_admin
 from iotprofile.checks.device.inventory import identify
-from iotprofile.checks.device.ports import PortResult, PortState, Service, scan
+from iotprofile.checks.device.ports import BannerWait, PortResult, PortState, Service, scan
 from iotprofile.checks.device.services import port_findings
 from iotprofile.checks.device.session import Deadline, ProbeSession, TokenBucket, resolve
 from iotprofile.checks.device.ssdp import probe_ssdp, ssdp_findings
@@ -141,7 +141,7 @@ def _probe(
         session,
         options.all_ports(),
         silent=frozenset((*http_ports, *https_ports)),
-        banner_timeout_s=options.banner_timeout_s,
+        wait=BannerWait(options.banner_timeout_s, options.banner_settle_s),
     )
     findings: list[Finding] = []
     inventory: list[InventoryItem] = []

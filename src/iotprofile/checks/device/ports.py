@@ -7,6 +7,7 @@ silent service is sent one ``HEAD / HTTP/1.0`` to see whether it is a web server
 
 from __future__ import annotations
 
+import re
 import socket
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -70,7 +71,27 @@ def classify(port: int, banner: bytes) -> Service:
     return Service.UNKNOWN
 
 
-def _read(sock: socket.socket, timeout: float) -> bytes:
+@dataclass(frozen=True)
+class BannerWait:
+    """How long to wait for a service to speak (``first_s``), and for more once it has (``settle_s``).
+
+    Reading stops early when the text so far ends like a prompt or an SSH identification line, so a generous
+    ``settle_s`` costs nothing for services that end their greeting recognisably.
+    """
+
+    first_s: float = 1.5
+    settle_s: float = 1.0
+
+
+_PROMPT_END = re.compile(rb"(?:[:#$>%]\s?|^SSH-[^\n]*\n)$")
+
+
+def _complete(data: bytes) -> bool:
+    """Whether a greeting looks finished: a login/password/shell prompt, or a whole SSH identification line."""
+    return bool(_PROMPT_END.search(data))
+
+
+def _read(sock: socket.socket, timeout: float, settle: float) -> bytes:
     sock.settimeout(timeout)
     chunks: list[bytes] = []
     size = 0
@@ -81,16 +102,16 @@ def _read(sock: socket.socket, timeout: float) -> bytes:
                 break
             chunks.append(chunk)
             size += len(chunk)
-            # A prompt usually ends the first burst; wait only briefly for more.
-            timeout = min(timeout, 0.3)
-            sock.settimeout(timeout)
+            if _complete(b"".join(chunks)):
+                break
+            sock.settimeout(min(timeout, settle))
     except (TimeoutError, OSError):
         pass
     return b"".join(chunks)
 
 
 def probe_port(  # noqa: PLR0911 - one return per outcome of a connection
-    session: ProbeSession, port: int, *, listen: bool, banner_timeout_s: float
+    session: ProbeSession, port: int, *, listen: bool, wait: BannerWait
 ) -> PortResult:
     """Connect to ``port``; if ``listen``, read its banner (and send ``HEAD`` when it stays silent)."""
     try:
@@ -107,26 +128,23 @@ def probe_port(  # noqa: PLR0911 - one return per outcome of a connection
         if not listen:
             return PortResult(port, PortState.OPEN)
         try:
-            banner = _read(sock, session.deadline.bound(banner_timeout_s))
+            banner = _read(sock, session.deadline.bound(wait.first_s), wait.settle_s)
             sent = b""
             if not banner and port not in _TELNET_PORTS:
                 sent = _HEAD
                 sock.sendall(_HEAD)
-                banner = _read(sock, session.deadline.bound(banner_timeout_s))
+                banner = _read(sock, session.deadline.bound(wait.first_s), wait.settle_s)
         except (DeadlineExceededError, OSError):
             return PortResult(port, PortState.OPEN, Service.UNKNOWN, reason="banner not read")
         return PortResult(port, PortState.OPEN, classify(port, banner), banner, sent)
 
 
 def scan(
-    session: ProbeSession, ports: tuple[int, ...], *, silent: frozenset[int], banner_timeout_s: float
+    session: ProbeSession, ports: tuple[int, ...], *, silent: frozenset[int], wait: BannerWait
 ) -> list[PortResult]:
     """Every port of ``ports`` probed (banners read except on ``silent`` ports, which later probes speak to)."""
     if not ports:
         return []
     with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENCY, len(ports)), thread_name_prefix="device-probe") as pool:
-        futures = [
-            pool.submit(probe_port, session, port, listen=port not in silent, banner_timeout_s=banner_timeout_s)
-            for port in ports
-        ]
+        futures = [pool.submit(probe_port, session, port, listen=port not in silent, wait=wait) for port in ports]
         return [future.result() for future in futures]

@@ -61,6 +61,9 @@ class DeviceOptions(Frozen):
     )
     timeout_s: float = Field(default=3.0, gt=0, le=60, description="Per-connection timeout.")
     banner_timeout_s: float = Field(default=1.5, gt=0, le=30, description="How long to wait for a service to speak.")
+    banner_settle_s: float = Field(
+        default=1.0, gt=0, le=30, description="Once it has spoken, how long to wait for more (unless a prompt ends it)."
+    )
     ssdp: bool = Field(default=True, description="Send one unicast SSDP M-SEARCH to the host.")
     ssdp_port: int = Field(default=1900, ge=1, le=65535)
     side: Side | None = Field(default=None, description="'wan' if the probed address is the device's WAN side.")

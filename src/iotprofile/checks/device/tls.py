@@ -131,7 +131,21 @@ def tls_findings(probe: TlsProbe, session: ProbeSession, *, firmware_certificate
     endpoint = session.endpoint(probe.port)
     if probe.der is None:
         return []
-    cert = describe_certificate(probe.der)
+    try:
+        cert = describe_certificate(probe.der)
+    except ValueError as error:
+        return [
+            Finding(
+                rule="device.tls.certificate-unreadable",
+                title="TLS certificate cannot be parsed",
+                severity=Severity.LOW,
+                observed=f"{endpoint} serves a certificate that cannot be parsed ({error}).",
+                elements=("DP-3",),
+                etsi=("5.5-1",),
+                location=Location(endpoint=endpoint, response=f"{len(probe.der)} bytes of DER"),
+                data={"sha256": hashlib.sha256(probe.der).hexdigest(), "versions": dict(probe.versions)},
+            )
+        ]
     accepted = [name for name, state in probe.versions.items() if state == "accepted"]
     location = Location(
         endpoint=endpoint,
