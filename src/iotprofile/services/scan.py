@@ -53,7 +53,10 @@ def device_job(
     """The device check for one host the user named (ranges and networks are refused by the check's planner)."""
     from iotprofile.checks.device.target import plan_device_target
 
-    options: dict[str, object] = {"credentials": [list(pair) for pair in credentials], "certificates": list(certificates)}
+    options: dict[str, object] = {
+        "credentials": [list(pair) for pair in credentials],
+        "certificates": list(certificates),
+    }
     if side:
         options["side"] = side
     return Job("device", plan_device_target(host, list(ports), options=options), limits or Limits())
