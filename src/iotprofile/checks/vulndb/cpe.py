@@ -60,7 +60,7 @@ def version_matches(criterion: CpeCriterion, version: str | None) -> bool:
     """Whether ``version`` (the component's, unescaped; ``None`` when unknown) meets the criterion's version."""
     wanted = criterion.attributes[3]
     if wanted == "-":
-        return version in {None, "-"} and criterion.interval is None
+        return version == "-" and criterion.interval is None  # NA: only a component stated to have no version
     if version is None or version in {"*", "-"}:
         return False  # an unknown version cannot be placed inside a range: not reported as vulnerable
     if wanted != "*" and compare(version, unescape(wanted)) != 0:

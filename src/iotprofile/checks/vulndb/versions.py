@@ -37,8 +37,9 @@ _UNIVERS_CLASS = {
 
 _PRE_RELEASE = frozenset({"alpha", "beta", "pre", "preview", "rc", "dev", "snapshot"})
 _TOKEN = re.compile(r"\d+|[A-Za-z]+")
-#: Order of token kinds: pre-release word < end of version < number < other word.
-_END = (1, 0, "")
+#: Order of token kinds: pre-release word < number < other word; the shorter version is padded with zeros, so
+#: ``1.36 == 1.36.0``, ``1.0.0-rc1 < 1.0`` and ``1.1.1 < 1.1.1a``.
+_ZERO = (2, 0, "")
 
 
 def natural_key(version: str) -> tuple[tuple[int, int, str], ...]:
@@ -58,8 +59,8 @@ def natural_key(version: str) -> tuple[tuple[int, int, str], ...]:
 def _natural_compare(left: str, right: str) -> int:
     a, b = natural_key(left), natural_key(right)
     width = max(len(a), len(b))
-    a += (_END,) * (width - len(a))
-    b += (_END,) * (width - len(b))
+    a += (_ZERO,) * (width - len(a))
+    b += (_ZERO,) * (width - len(b))
     return (a > b) - (a < b)
 
 
