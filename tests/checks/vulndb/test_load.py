@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from tests.checks.vulndb.builders import FIXTURES, cpe_match, kev, nvd, osv, write_db
 
-from iotprofile.checks.vulndb import load_vulndb
+from iotprofile.checks.vulndb import default_vulndb, load_vulndb
 from iotprofile.checks.vulndb.model import VexStatus
 from iotprofile.errors import CheckError, ExitCode
 
@@ -142,3 +142,9 @@ def test_not_json_and_too_deep(tmp_path: Path) -> None:
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(CheckError, match="does not exist"):
         load_vulndb(tmp_path / "nowhere")
+
+
+def test_default_vulndb_only_when_it_exists(tmp_path: Path) -> None:
+    assert default_vulndb(tmp_path) is None
+    (tmp_path / ".cache" / "iotprofile" / "vulndb").mkdir(parents=True)
+    assert default_vulndb(tmp_path) == tmp_path / ".cache" / "iotprofile" / "vulndb"

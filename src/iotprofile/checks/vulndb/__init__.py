@@ -6,7 +6,7 @@ component inventory into findings; ``refresh`` (the ``iotprofile vulndb refresh`
 
 from __future__ import annotations
 
-from iotprofile.checks.vulndb.load import DEFAULT_VULNDB, load_vulndb
+from iotprofile.checks.vulndb.load import DEFAULT_VULNDB, default_vulndb, load_vulndb
 from iotprofile.checks.vulndb.match import match_inventory
 from iotprofile.checks.vulndb.model import Advisory, VexStatement, VexStatus, VulnDb
 
@@ -16,6 +16,7 @@ __all__ = [
     "VexStatement",
     "VexStatus",
     "VulnDb",
+    "default_vulndb",
     "load_vulndb",
     "match_inventory",
 ]

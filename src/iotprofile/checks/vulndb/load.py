@@ -20,6 +20,12 @@ from iotprofile.errors import CheckError
 DEFAULT_VULNDB = Path("~/.cache/iotprofile/vulndb")
 
 
+def default_vulndb(home: Path | None = None) -> Path | None:
+    """``~/.cache/iotprofile/vulndb`` if that directory exists, else ``None`` (never downloaded implicitly)."""
+    path = (home / DEFAULT_VULNDB.relative_to("~")) if home is not None else DEFAULT_VULNDB.expanduser()
+    return path if path.is_dir() else None
+
+
 def vulndb_files(root: Path) -> list[Path]:
     """The JSON files :func:`load_vulndb` reads under ``root``, sorted (dot-names skipped)."""
     if root.is_file():
