@@ -185,3 +185,14 @@ def test_unsupported_spdx_version(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CheckError, match="cannot read the SBOM"):
         read_sbom(tmp_path / "absent.json")
+
+
+def test_spdx_yaml_is_read(tmp_path: Path) -> None:
+    import yaml
+
+    data = json.loads((FIXTURES / "hub-2.3.spdx.json").read_text())
+    path = tmp_path / "hub.spdx"  # no telling suffix: the content decides
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    document = read_sbom(path)
+    assert document.format is SbomFormat.SPDX_YAML
+    assert document.components == read_sbom(FIXTURES / "hub-2.3.spdx.json").components

@@ -278,3 +278,12 @@ def test_findings_follow_inventory_order_and_are_deterministic(tmp_path: Path) -
         ("b", "CVE-2024-0002"),
         ("a", "OSV-C"),
     ]
+
+
+def test_database_survives_pickling_for_dask_workers(tmp_path: Path) -> None:
+    import pickle
+
+    db = write_db(tmp_path, {"a.json": osv("OSV-1", events=[{"introduced": "0"}]), "k.json": kev("CVE-1")})
+    copy = pickle.loads(pickle.dumps(db))
+    assert match_inventory([item()], copy) == match_inventory([item()], db)
+    assert copy.by_package.keys() == db.by_package.keys()

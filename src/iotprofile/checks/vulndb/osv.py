@@ -13,6 +13,7 @@ from typing import Any
 from packageurl import PackageURL
 
 from iotprofile.checks.interface import Severity
+from iotprofile.checks.vulndb.cvss import cvss3_base_score, severity_of
 from iotprofile.checks.vulndb.jsondoc import JsonDoc
 from iotprofile.checks.vulndb.model import Advisory, AffectedPackage, Interval, PackageKey
 
@@ -87,12 +88,18 @@ def _intervals(doc: JsonDoc, events: list[Any], at: str) -> list[Interval]:
     return intervals
 
 
-def _severity(record: dict[str, Any]) -> Severity | None:
+def _severity(record: dict[str, Any]) -> tuple[Severity | None, float | None]:
+    """The record's CVSS v3 score (from its vector) and rating, else its own label (GitHub: ``MODERATE``)."""
+    for entry in record.get("severity") or ():
+        if isinstance(entry, dict) and entry.get("type") == "CVSS_V3" and isinstance(entry.get("score"), str):
+            score = cvss3_base_score(entry["score"])
+            if score is not None:
+                return severity_of(score), score
     specific = record.get("database_specific")
     value = specific.get("severity") if isinstance(specific, dict) else None
     if isinstance(value, str) and value.lower() in {"critical", "high", "medium", "moderate", "low"}:
-        return Severity.MEDIUM if value.lower() == "moderate" else Severity(value.lower())
-    return None
+        return (Severity.MEDIUM if value.lower() == "moderate" else Severity(value.lower())), None
+    return None, None
 
 
 def read_osv(doc: JsonDoc, record: dict[str, Any], at: str = "$") -> Advisory:
@@ -137,12 +144,14 @@ def read_osv(doc: JsonDoc, record: dict[str, Any], at: str = "$") -> Advisory:
         doc.string(a, f"{at}.aliases[{n}]") for n, a in enumerate(doc.array(record.get("aliases"), f"{at}.aliases"))
     )
     summary = record.get("summary") or record.get("details") or ""
+    severity, score = _severity(record)
     return Advisory(
         id=doc.string(record.get("id"), f"{at}.id"),
         source=doc.name,
         aliases=aliases,
         summary=str(summary).strip().splitlines()[0] if summary else "",
-        severity=_severity(record),
+        severity=severity,
+        cvss_score=score,
         packages=tuple(packages),
         skipped_git_ranges=skipped_git,
     )
