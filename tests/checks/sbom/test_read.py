@@ -196,3 +196,19 @@ def test_spdx_yaml_is_read(tmp_path: Path) -> None:
     document = read_sbom(path)
     assert document.format is SbomFormat.SPDX_YAML
     assert document.components == read_sbom(FIXTURES / "hub-2.3.spdx.json").components
+
+
+def test_spdx_rdf_xml_is_read(tmp_path: Path) -> None:
+    from spdx_tools.spdx.parser.json import json_parser
+    from spdx_tools.spdx.writer.rdf.rdf_writer import write_document_to_file
+
+    path = tmp_path / "hub.xml"
+    write_document_to_file(json_parser.parse_from_file(str(FIXTURES / "hub-2.3.spdx.json")), str(path), validate=False)
+    document = read_sbom(path)
+    assert document.format is SbomFormat.SPDX_RDF
+
+    def keys(items: object) -> set[tuple[object, ...]]:
+        return {(i.name, i.version, i.purl, i.cpe, i.path) for i in items}  # type: ignore[attr-defined]
+
+    assert keys(document.components) == keys(read_sbom(FIXTURES / "hub-2.3.spdx.json").components)
+    assert len(document.components) == 3
