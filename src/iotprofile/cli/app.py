@@ -262,3 +262,4 @@ from iotprofile.cli import assess as _assess  # noqa: E402, F401
 from iotprofile.cli import documents as _documents  # noqa: E402, F401
 from iotprofile.cli import profile as _profile  # noqa: E402, F401
 from iotprofile.cli import scan as _scan  # noqa: E402, F401
+from iotprofile.cli import vulndb as _vulndb  # noqa: E402, F401
