@@ -99,7 +99,7 @@ def router_tree(root: Path) -> Path:
         root,
         "etc/passwd",
         "root:x:0:0:root:/root:/bin/ash\n"
-        f"admin:{MD5_ADMIN}:1000:1000:admin:/home/admin:/bin/sh\n"
+        f"operator:{MD5_ADMIN}:1000:1000:operator:/home/operator:/bin/sh\n"
         "support::1001:1001:support:/tmp:/bin/sh\n"
         "daemon:*:1:1:daemon:/var:/bin/false\n"
         "nobody::65534:65534:nobody:/var:/bin/false\n",

@@ -15,6 +15,7 @@ development processes). They never propose a verdict.
 
 from __future__ import annotations
 
+import io
 import mmap
 import re
 from dataclasses import dataclass, field
@@ -101,7 +102,8 @@ def _insecure(entry: str) -> bool:
 
 def inspect_elf(path: str, data: mmap.mmap | bytes) -> ElfReport:
     """The flags of one ELF file; raises ELFError/ELFParseError (and ValueError-like errors) on corrupt input."""
-    elf = ELFFile(data)  # type: ignore[arg-type]  # mmap has read/seek/tell, which is all pyelftools uses
+    # An mmap has read/seek/tell, which is all pyelftools uses; bytes need a stream around them.
+    elf = ELFFile(io.BytesIO(data) if isinstance(data, bytes) else data)  # type: ignore[arg-type]
     header = elf.header
     has_interp = nx_known = False
     nx = False

@@ -1,0 +1,104 @@
+"""ELF hardening flags on real binaries: two tiny C programs built with and without hardening, a static busybox,
+and corrupt ELF files that must be reported, never crash the pass."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from iotprofile.checks.firmware.analyse import analyse_root
+from iotprofile.checks.firmware.analyse.elf import ElfScanner, inspect_elf, summarise_hardening
+from iotprofile.checks.interface import Limits
+
+PROGRAM = r"""
+#include <stdio.h>
+#include <string.h>
+int main(int argc, char **argv) {
+    char buffer[64];
+    snprintf(buffer, sizeof buffer, "%s-%d", argv[0], argc);
+    char copy[64];
+    memcpy(copy, buffer, strlen(buffer) + 1);
+    puts(copy);
+    return 0;
+}
+"""
+HARDENED = ["-O2", "-fstack-protector-strong", "-D_FORTIFY_SOURCE=2", "-fPIE", "-pie", "-Wl,-z,relro,-z,now"]
+WEAK = ["-O0", "-fno-stack-protector", "-U_FORTIFY_SOURCE", "-no-pie", "-fno-pie", "-z", "execstack",
+        "-Wl,-z,norelro", "-Wl,-rpath,/tmp/lib:lib"]  # fmt: skip
+
+
+def compile_program(directory: Path, name: str, flags: list[str]) -> Path:
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        pytest.skip("gcc is not installed")
+    source = directory / "program.c"
+    source.write_text(PROGRAM)
+    output = directory / name
+    subprocess.run([gcc, *flags, "-o", str(output), str(source)], check=True, capture_output=True)
+    return output
+
+
+@pytest.fixture(scope="module")
+def rootfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    build = tmp_path_factory.mktemp("build")
+    root = tmp_path_factory.mktemp("elf") / "rootfs"
+    (root / "usr/bin").mkdir(parents=True)
+    shutil.copy(compile_program(build, "hardened", HARDENED), root / "usr/bin/hardened")
+    shutil.copy(compile_program(build, "weak", WEAK), root / "usr/bin/weak")
+    (root / "usr/bin/truncated").write_bytes(b"\x7fELF\x02\x01\x01")
+    (root / "usr/bin/bad-offsets").write_bytes(
+        b"\x7fELF\x01\x02\x01" + b"\x00" * 9 + b"\x00\x02\x00\x08" + b"\xff" * 40
+    )  # big-endian MIPS header whose program header table points past the end
+    return root
+
+
+def test_hardened_and_weak_programs(rootfs: Path) -> None:
+    hardened = inspect_elf("usr/bin/hardened", (rootfs / "usr/bin/hardened").read_bytes())
+    assert (hardened.kind, hardened.nx, hardened.relro, hardened.pie) == ("executable", True, "full", True)
+    assert hardened.canary is True and hardened.fortify is True
+    assert hardened.insecure_rpath == []
+    weak = inspect_elf("usr/bin/weak", (rootfs / "usr/bin/weak").read_bytes())
+    assert (weak.kind, weak.nx, weak.relro, weak.pie) == ("executable", False, "none", False)
+    assert weak.canary is False and weak.fortify is False
+    assert weak.rpath == ["/tmp/lib", "lib"]
+    assert weak.insecure_rpath == ["/tmp/lib", "lib"]
+    assert weak.stripped is False
+
+
+def test_aggregate_and_findings(rootfs: Path) -> None:
+    analysis = analyse_root(rootfs, limits=Limits())
+    hardening = analysis.facts["hardening"]
+    assert hardening["programs"] == 2 and hardening["corrupt"] == 2
+    assert hardening["properties"]["nx"] == {"count": 1, "of": 2, "percent": 50.0}
+    assert hardening["properties"]["relro_full"]["count"] == 1
+    assert hardening["worst"][0] == {"path": "usr/bin/weak", "missing": ["nx", "pie", "relro", "canary", "rpath"]}
+    rules = {f.rule: f for f in analysis.findings}
+    for rule in ("no-nx", "no-pie", "no-relro", "no-canary", "insecure-rpath"):
+        finding = rules[f"firmware.hardening.{rule}"]
+        assert finding.data["paths"] == ["usr/bin/weak"], rule
+        assert finding.elements == () and finding.proposes is None
+    assert "5.6-8" in rules["firmware.hardening.no-nx"].etsi
+    assert rules["firmware.hardening.corrupt-elf"].data["paths"] == ["usr/bin/bad-offsets", "usr/bin/truncated"]
+
+
+def test_static_busybox(tmp_path: Path) -> None:
+    busybox = Path("/bin/busybox")
+    if not busybox.is_file():
+        pytest.skip("/bin/busybox is not installed")
+    (tmp_path / "bin").mkdir()
+    shutil.copy(busybox, tmp_path / "bin/busybox")
+    analysis = analyse_root(tmp_path, limits=Limits())
+    report = analysis.facts["hardening"]
+    assert report["programs"] == 1
+    assert any(i.name == "busybox" and i.how == "version-string" and i.version for i in analysis.inventory)
+    scanner = ElfScanner()
+    scanner.reports.append(inspect_elf("bin/busybox", busybox.read_bytes()))
+    (elf,) = scanner.reports
+    if elf.kind == "static-executable":
+        assert elf.pie is False
+        assert elf.canary is None if elf.stripped else elf.canary is not None
+    facts, _ = summarise_hardening(scanner)
+    assert facts["programs"] == 1
