@@ -102,3 +102,29 @@ def test_static_busybox(tmp_path: Path) -> None:
         assert elf.canary is None if elf.stripped else elf.canary is not None
     facts, _ = summarise_hardening(scanner)
     assert facts["programs"] == 1
+
+
+@pytest.mark.parametrize(
+    "program", ["/bin/ls", "/bin/busybox", "/usr/bin/python3", "/usr/lib/x86_64-linux-gnu/libc.so.6"]
+)
+def test_struct_reader_agrees_with_pyelftools(program: str) -> None:
+    from elftools.elf.constants import P_FLAGS
+    from elftools.elf.elffile import ELFFile
+    from elftools.elf.sections import SymbolTableSection
+
+    path = Path(program)
+    if not path.is_file():
+        pytest.skip(f"{program} is not installed")
+    ours = inspect_elf(program, path.read_bytes())
+    with path.open("rb") as stream:
+        elf = ELFFile(stream)
+        kinds = {segment["p_type"]: segment for segment in elf.iter_segments()}
+        stack = kinds.get("PT_GNU_STACK")
+        assert ours.nx == (stack is not None and not stack["p_flags"] & P_FLAGS.PF_X)
+        assert (ours.relro != "none") == ("PT_GNU_RELRO" in kinds)
+        assert ours.stripped == (elf.get_section_by_name(".symtab") is None)
+        assert ours.bits == elf.elfclass
+        dynsym = elf.get_section_by_name(".dynsym")
+        names = {symbol.name for symbol in dynsym.iter_symbols()} if isinstance(dynsym, SymbolTableSection) else set()
+        if names:
+            assert ours.canary == ("__stack_chk_fail" in names or "__stack_chk_guard" in names)

@@ -106,3 +106,30 @@ def test_shared_keys_across_images(tmp_path: Path) -> None:
     assert key["fingerprint"] == cert["key_fingerprint"]  # the key is matched with its certificate
     assert cert["self_signed"] is True and cert["subject"] == "CN=router.lan"
     assert shared_keys({"a.bin": analyses["a.bin"], "c.bin": analyses["c.bin"]}) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "version"),
+    [
+        (b"\x00BusyBox v1.36.1 (2023-11-07)\x00", "busybox", "1.36.1"),
+        (b"\x00SSH-2.0-dropbear_2022.83\x00", "dropbear", "2022.83"),
+        (b"OpenSSH_8.4p1 Debian", "openssh", "8.4p1"),
+        (b"\x00OpenSSL 1.1.1w  11 Sep 2023\x00", "openssl", "1.1.1w"),
+        (b"\x00OpenSSL 3.0.13 30 Jan 2024\x00", "openssl", "3.0.13"),
+        (b"\x00mbed TLS 2.28.8\x00", "mbedtls", "2.28.8"),
+        (b"\x00dnsmasq-2.90\x00", "dnsmasq", "2.90"),
+        (b"OpenWrt/23.05 UPnP/1.1 MiniUPnPd/2.3.3\x00", "miniupnpd", "2.3.3"),
+        (b"\x00lighttpd/1.4.59\x00", "lighttpd", "1.4.59"),
+        (b"\x00hostapd v2.10\x00", "hostapd", "2.10"),
+        (b"\x00wpa_supplicant v2.9\x00", "wpa_supplicant", "2.9"),
+        (b"\x00libcurl/7.88.1 OpenSSL/3.0.11\x00", "curl", "7.88.1"),
+        (b"GNU C Library (Debian GLIBC 2.36-9) stable release version 2.36.\n", "glibc", "2.36"),
+    ],
+)
+def test_version_signatures(text: bytes, name: str, version: str) -> None:
+    from iotprofile.checks.firmware.analyse.inventory import VersionStringScanner
+    from iotprofile.checks.firmware.analyse.tree import TreeFile
+
+    scanner = VersionStringScanner()
+    scanner.scan(TreeFile(rel="usr/sbin/x", size=len(text)), b"\x7fELF" + text, is_elf=True)
+    assert (name, version) in scanner.found

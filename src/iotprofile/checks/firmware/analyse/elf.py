@@ -1,4 +1,6 @@
-"""Exploit-mitigation flags of every ELF file, and their aggregate per image (read with pyelftools).
+"""Exploit-mitigation flags of every ELF file, and their aggregate per image.
+
+Headers are read with ``struct`` (:mod:`.elfread`, checked against pyelftools in the tests).
 
 Per file: NX (a ``PT_GNU_STACK`` segment without the execute flag; no segment means an executable stack on most
 embedded architectures), RELRO (``PT_GNU_RELRO``; full with ``BIND_NOW``/``DF_BIND_NOW``/``DF_1_NOW``), PIE
@@ -15,17 +17,38 @@ development processes). They never propose a verdict.
 
 from __future__ import annotations
 
-import io
 import mmap
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from elftools.common.exceptions import ELFError, ELFParseError
-from elftools.elf.constants import P_FLAGS
-from elftools.elf.dynamic import DynamicSection
-from elftools.elf.elffile import ELFFile
+from elftools.elf.enums import ENUM_E_MACHINE
 
+from iotprofile.checks.firmware.analyse.elfread import (
+    DT_BIND_NOW,
+    DT_FLAGS,
+    DT_FLAGS_1,
+    DT_RPATH,
+    DT_RUNPATH,
+    DT_STRSZ,
+    DT_STRTAB,
+    ET_DYN,
+    ET_EXEC,
+    ET_REL,
+    PF_X,
+    PT_DYNAMIC,
+    PT_GNU_RELRO,
+    PT_GNU_STACK,
+    PT_INTERP,
+    PT_LOAD,
+    SHT_STRTAB,
+    SHT_SYMTAB,
+    dynamic_tags,
+    elf_header,
+    file_offset,
+    section_table,
+    segments,
+)
 from iotprofile.checks.firmware.analyse.tree import TreeFile
 from iotprofile.checks.interface import Finding, Location, Severity
 
@@ -44,6 +67,8 @@ _WORLD_WRITABLE = (
 )
 #: How many of the worst binaries the facts and findings list.
 WORST_LIMIT = 20
+#: e_machine number -> name (pyelftools' table, without the EM_ prefix).
+_MACHINES = {number: name.removeprefix("EM_") for name, number in ENUM_E_MACHINE.items() if isinstance(number, int)}
 PROPERTIES = ("nx", "pie", "relro_full", "relro_partial", "canary", "fortify", "stripped")
 
 
@@ -100,82 +125,68 @@ def _insecure(entry: str) -> bool:
     return any(entry == d or entry.startswith(d + "/") for d in _WORLD_WRITABLE)
 
 
+def _string_at(table: bytes, offset: int) -> str:
+    stop = table.find(b"\x00", offset)
+    return table[offset:stop].decode("utf-8", errors="replace") if 0 <= offset < len(table) and stop >= 0 else ""
+
+
 def inspect_elf(path: str, data: mmap.mmap | bytes) -> ElfReport:
-    """The flags of one ELF file; raises ELFError/ELFParseError (and ValueError-like errors) on corrupt input."""
-    # An mmap has read/seek/tell, which is all pyelftools uses; bytes need a stream around them.
-    elf = ELFFile(io.BytesIO(data) if isinstance(data, bytes) else data)  # type: ignore[arg-type]
-    header = elf.header
-    has_interp = nx_known = False
-    nx = False
-    relro_seg = False
-    for segment in elf.iter_segments():
-        kind = segment["p_type"]
-        if kind == "PT_INTERP":
-            has_interp = True
-        elif kind == "PT_GNU_STACK":
-            nx_known = True
-            nx = not segment["p_flags"] & P_FLAGS.PF_X
-        elif kind == "PT_GNU_RELRO":
-            relro_seg = True
-    bind_now = flags_1_pie = dynamic = False
-    for section in elf.iter_sections():
-        if isinstance(section, DynamicSection):
-            dynamic = True
-            for tag in section.iter_tags():
-                name = tag.entry.d_tag
-                if name == "DT_BIND_NOW" or (name == "DT_FLAGS" and tag.entry.d_val & DF_BIND_NOW):
-                    bind_now = True
-                elif name == "DT_FLAGS_1":
-                    bind_now = bind_now or bool(tag.entry.d_val & DF_1_NOW)
-                    flags_1_pie = bool(tag.entry.d_val & DF_1_PIE)
-    rpath = _rpath_entries(elf)
-    strtabs = b"".join(
-        section.data()
-        for section in elf.iter_sections()
-        if section["sh_type"] == "SHT_STRTAB"
-        and section.name in (".dynstr", ".strtab")
-        and section["sh_size"] < 1 << 24
-    )
-    stripped = elf.get_section_by_name(".symtab") is None
-    e_type = header["e_type"]
-    if e_type == "ET_REL":
+    """The flags of one ELF file; raises :class:`ElfFormatError` (a ValueError) on malformed headers."""
+    header = elf_header(data)
+    program = segments(data, header)
+    kinds = {segment.type for segment in program}
+    stack = next((s for s in program if s.type == PT_GNU_STACK), None)
+    dynamic = next((s for s in program if s.type == PT_DYNAMIC), None)
+    tags = dynamic_tags(data, header, dynamic) if dynamic is not None else []
+    values: dict[int, int] = {}
+    for tag, value in tags:
+        values.setdefault(tag, value)
+    flags_1 = values.get(DT_FLAGS_1, 0)
+    bind_now = DT_BIND_NOW in values or bool(values.get(DT_FLAGS, 0) & DF_BIND_NOW) or bool(flags_1 & DF_1_NOW)
+    loads = [s for s in program if s.type == PT_LOAD]
+    dynstr = b""
+    if DT_STRTAB in values and values.get(DT_STRSZ):
+        offset = file_offset(loads, values[DT_STRTAB])
+        if offset is not None:
+            dynstr = bytes(data[offset : offset + min(values[DT_STRSZ], 1 << 24)])
+    rpath = [
+        entry for tag, value in tags if tag in (DT_RPATH, DT_RUNPATH) for entry in _string_at(dynstr, value).split(":")
+    ]
+    sections = section_table(data)
+    symtab = next((s for s in sections if s.type == SHT_SYMTAB), None)
+    strtab = b""
+    if symtab is not None and symtab.link < len(sections) and sections[symtab.link].type == SHT_STRTAB:
+        linked = sections[symtab.link]
+        strtab = bytes(data[linked.offset : linked.offset + min(linked.size, 1 << 24)])
+    strtabs = dynstr + b"\x00" + strtab
+    has_interp = PT_INTERP in kinds
+    if header.type == ET_REL:
         kind = "relocatable"
-    elif e_type == "ET_DYN":
-        kind = "executable" if has_interp or flags_1_pie else "library"
-    elif e_type == "ET_EXEC":
+    elif header.type == ET_DYN:
+        kind = "executable" if has_interp or flags_1 & DF_1_PIE else "library"
+    elif header.type == ET_EXEC:
         kind = "executable" if has_interp else "static-executable"
     else:
         kind = "other"
-    pie = None if kind in ("library", "relocatable", "other") else e_type == "ET_DYN"
-    symbols_known = bool(strtabs) and (dynamic or not stripped)
+    pie = None if kind in ("library", "relocatable", "other") else header.type == ET_DYN
+    symbols_known = bool(dynstr) or bool(strtab)
     canary = (b"__stack_chk_fail" in strtabs or b"__stack_chk_guard" in strtabs) if symbols_known else None
     fortify = bool(_FORTIFY.search(strtabs)) if symbols_known else None
     return ElfReport(
         path=path,
         kind=kind,
-        arch=str(header["e_machine"]).removeprefix("EM_"),
-        bits=elf.elfclass,
-        endian="little" if elf.little_endian else "big",
-        nx=nx if nx_known else False,
-        relro="none" if not relro_seg else ("full" if bind_now else "partial"),
+        arch=_MACHINES.get(header.machine, str(header.machine)),
+        bits=64 if header.is64 else 32,
+        endian="little" if header.endian == "<" else "big",
+        nx=stack is not None and not stack.flags & PF_X,
+        relro="none" if PT_GNU_RELRO not in kinds else ("full" if bind_now else "partial"),
         pie=pie,
         canary=canary,
         fortify=fortify,
-        stripped=stripped,
+        stripped=symtab is None,
         rpath=rpath,
         insecure_rpath=[entry for entry in rpath if _insecure(entry)],
     )
-
-
-def _rpath_entries(elf: ELFFile) -> list[str]:
-    entries: list[str] = []
-    for section in elf.iter_sections():
-        if isinstance(section, DynamicSection):
-            for tag in section.iter_tags():
-                if tag.entry.d_tag in ("DT_RPATH", "DT_RUNPATH"):
-                    value = getattr(tag, "rpath", None) or getattr(tag, "runpath", None) or ""
-                    entries.extend(str(value).split(":"))
-    return entries
 
 
 class ElfScanner:
@@ -192,8 +203,6 @@ class ElfScanner:
         try:
             self.reports.append(inspect_elf(item.rel, data))
         except (
-            ELFError,
-            ELFParseError,
             ValueError,
             IndexError,
             KeyError,

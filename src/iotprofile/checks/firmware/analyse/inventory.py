@@ -14,46 +14,69 @@ from __future__ import annotations
 import mmap
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from packageurl import PackageURL
 
+from iotprofile.checks.firmware.analyse.elfread import string_ranges
 from iotprofile.checks.firmware.analyse.tree import RootTree, TreeFile
 from iotprofile.checks.interface import InventoryItem
 
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """How to recognise one component: a bytes pattern whose group 1 is the version, and its NVD CPE product."""
+    """How to recognise one component.
+
+    A literal anchor, then a pattern (matched at the anchor) whose group 1 is the version, and the component's NVD
+    CPE ``part:vendor:product``.
+    """
 
     name: str
+    anchor: bytes
     pattern: bytes
-    cpe: str | None  # "part:vendor:product"
+    cpe: str | None
+
+    @property
+    def regex(self) -> re.Pattern[bytes]:
+        """The compiled pattern."""
+        return _compiled(self.pattern)
+
+
+@cache
+def _compiled(pattern: bytes) -> re.Pattern[bytes]:
+    return re.compile(pattern)
 
 
 _V = rb"(\d{1,3}\.\d{1,3}(?:\.\d{1,3}){0,2}[a-z]{0,2}(?:p\d{1,2})?)"
 #: Version signatures: the strings the components' own sources print (banners, Server headers, version macros).
+#: Each is found by a literal anchor with ``bytes.find`` (C speed), then matched there: one regex alternation over
+#: every byte of a rootfs ran at 25 MB/s.
 SIGNATURES: tuple[Signature, ...] = (
-    Signature("busybox", rb"BusyBox v" + _V, "a:busybox:busybox"),
-    Signature("dropbear", rb"dropbear_(20\d\d\.\d{1,3}(?:\.\d{1,3})?)", "a:dropbear_ssh_project:dropbear_ssh"),
-    Signature("openssh", rb"OpenSSH_(\d{1,2}\.\d{1,2}(?:p\d{1,2})?)", "a:openbsd:openssh"),
+    Signature("busybox", b"BusyBox v", rb"BusyBox v" + _V, "a:busybox:busybox"),
+    Signature("dropbear", b"dropbear_", rb"dropbear_(20\d\d\.\d{1,3}(?:\.\d{1,3})?)",
+              "a:dropbear_ssh_project:dropbear_ssh"),
+    Signature("openssh", b"OpenSSH_", rb"OpenSSH_(\d{1,2}\.\d{1,2}(?:p\d{1,2})?)", "a:openbsd:openssh"),
     Signature(
-        "openssl",
-        rb"OpenSSL (\d\.\d{1,2}\.\d{1,2}[a-z]{0,2})(?:-\w+)?  ?\d{1,2} [A-Z][a-z]{2} \d{4}",
+        "openssl", b"OpenSSL ", rb"OpenSSL (\d\.\d{1,2}\.\d{1,2}[a-z]{0,2})(?:-\w+)?  ?\d{1,2} [A-Z][a-z]{2} \d{4}",
         "a:openssl:openssl",
     ),
-    Signature("wolfssl", rb"wolfSSL(?: version)? v?(\d\.\d{1,2}\.\d{1,2})", "a:wolfssl:wolfssl"),
-    Signature("mbedtls", rb"(?:[Mm]bed TLS|PolarSSL) (\d\.\d{1,2}\.\d{1,2})", "a:arm:mbed_tls"),
-    Signature("dnsmasq", rb"dnsmasq-(\d\.\d{1,3}(?:\.\d{1,2})?)", "a:thekelleys:dnsmasq"),
-    Signature("miniupnpd", rb"(?i:miniupnpd)/(\d\.\d{1,2}(?:\.\d{1,2})?)", "a:miniupnp_project:miniupnpd"),
-    Signature("lighttpd", rb"lighttpd/(\d\.\d{1,2}\.\d{1,2})", "a:lighttpd:lighttpd"),
-    Signature("hostapd", rb"hostapd v(\d\.\d{1,2}(?:\.\d{1,2})?)", "a:w1.fi:hostapd"),
-    Signature("wpa_supplicant", rb"wpa_supplicant v(\d\.\d{1,2}(?:\.\d{1,2})?)", "a:w1.fi:wpa_supplicant"),
-    Signature("curl", rb"libcurl/(\d\.\d{1,2}\.\d{1,2})", "a:haxx:libcurl"),
-    Signature("glibc", rb"GNU C Library [^\n\x00]{0,80}?version (\d\.\d{1,2}(?:\.\d{1,2})?)", "a:gnu:glibc"),
-    Signature("uclibc", rb"uClibc(?:-ng)? (\d\.\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)", "a:uclibc:uclibc"),
-    Signature("linux", rb"Linux version (\d\.\d{1,2}(?:\.\d{1,3})?)", "o:linux:linux_kernel"),
-    Signature("linux", rb"vermagic=(\d\.\d{1,2}(?:\.\d{1,3})?)", "o:linux:linux_kernel"),
-)
+    Signature("wolfssl", b"wolfSSL", rb"wolfSSL(?: version)? v?(\d\.\d{1,2}\.\d{1,2})", "a:wolfssl:wolfssl"),
+    Signature("mbedtls", b"bed TLS ", rb"bed TLS (\d\.\d{1,2}\.\d{1,2})", "a:arm:mbed_tls"),
+    Signature("mbedtls", b"PolarSSL ", rb"PolarSSL (\d\.\d{1,2}\.\d{1,2})", "a:arm:mbed_tls"),
+    Signature("dnsmasq", b"dnsmasq-", rb"dnsmasq-(\d\.\d{1,3}(?:\.\d{1,2})?)", "a:thekelleys:dnsmasq"),
+    Signature("miniupnpd", b"MiniUPnPd/", rb"MiniUPnPd/(\d\.\d{1,2}(?:\.\d{1,2})?)", "a:miniupnp_project:miniupnpd"),
+    Signature("miniupnpd", b"miniupnpd/", rb"miniupnpd/(\d\.\d{1,2}(?:\.\d{1,2})?)", "a:miniupnp_project:miniupnpd"),
+    Signature("lighttpd", b"lighttpd/", rb"lighttpd/(\d\.\d{1,2}\.\d{1,2})", "a:lighttpd:lighttpd"),
+    Signature("hostapd", b"hostapd v", rb"hostapd v(\d\.\d{1,2}(?:\.\d{1,2})?)", "a:w1.fi:hostapd"),
+    Signature("wpa_supplicant", b"wpa_supplicant v", rb"wpa_supplicant v(\d\.\d{1,2}(?:\.\d{1,2})?)",
+              "a:w1.fi:wpa_supplicant"),
+    Signature("curl", b"libcurl/", rb"libcurl/(\d\.\d{1,2}\.\d{1,2})", "a:haxx:libcurl"),
+    Signature("glibc", b"GNU C Library", rb"GNU C Library [^\n\x00]{0,80}?version (\d\.\d{1,2}(?:\.\d{1,2})?)",
+              "a:gnu:glibc"),
+    Signature("uclibc", b"uClibc", rb"uClibc(?:-ng)? (\d\.\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)", "a:uclibc:uclibc"),
+    Signature("linux", b"Linux version ", rb"Linux version (\d\.\d{1,2}(?:\.\d{1,3})?)", "o:linux:linux_kernel"),
+    Signature("linux", b"vermagic=", rb"vermagic=(\d\.\d{1,2}(?:\.\d{1,3})?)", "o:linux:linux_kernel"),
+)  # fmt: skip
 
 #: Components recognised by the name of an ELF file: (name, pattern on the base name (group 1: version or empty), CPE).
 FILE_NAME_SIGNATURES: tuple[tuple[str, re.Pattern[str], str | None], ...] = (
@@ -66,12 +89,6 @@ FILE_NAME_SIGNATURES: tuple[tuple[str, re.Pattern[str], str | None], ...] = (
 )
 
 
-def _named(index: int, pattern: bytes) -> bytes:
-    """``pattern`` with its one capturing group named ``s<index>`` (so one combined regex tells which matched)."""
-    return re.sub(rb"\((?!\?)", b"(?P<s%d>" % index, pattern, count=1)
-
-
-_COMBINED = re.compile(b"|".join(b"(?:" + _named(i, sig.pattern) + b")" for i, sig in enumerate(SIGNATURES)))
 _KERNEL_NAME = re.compile(r"(?:^|/)(?:vmlinux|vmlinuz|zImage|uImage|Image|bzImage|kernel)[^/]*$|\.ko$")
 _MODULES_DIR = re.compile(r"^lib/modules/(\d+\.\d+(?:\.\d+)?)[^/]*$")
 _MAX_HITS_PER_FILE = 64
@@ -116,16 +133,17 @@ class VersionStringScanner:
         if not (is_elf or _KERNEL_NAME.search(item.rel)):
             return
         hits = 0
-        for hit in _COMBINED.finditer(data):
-            group = hit.lastgroup
-            if group is None:
-                continue
-            signature = SIGNATURES[int(group[1:])]
-            version = hit.group(group).decode("ascii")
-            self.found.setdefault((signature.name, version), (item.rel, signature.cpe))
-            hits += 1
-            if hits >= _MAX_HITS_PER_FILE:
-                break
+        ranges = string_ranges(data) if is_elf else [(0, len(data))]
+        for signature in SIGNATURES:
+            for start, end in ranges:
+                position = data.find(signature.anchor, start, end)
+                while position >= 0 and hits < _MAX_HITS_PER_FILE:
+                    match = signature.regex.match(data, position, min(end, position + 200))
+                    if match:
+                        version = match.group(1).decode("ascii")
+                        self.found.setdefault((signature.name, version), (item.rel, signature.cpe))
+                        hits += 1
+                    position = data.find(signature.anchor, position + 1, end)
 
     def items(self, tree: RootTree) -> list[InventoryItem]:
         """The components found, with kernel versions from ``lib/modules/<version>`` added."""
