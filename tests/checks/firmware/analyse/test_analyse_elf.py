@@ -128,3 +128,53 @@ def test_struct_reader_agrees_with_pyelftools(program: str) -> None:
         names = {symbol.name for symbol in dynsym.iter_symbols()} if isinstance(dynsym, SymbolTableSection) else set()
         if names:
             assert ours.canary == ("__stack_chk_fail" in names or "__stack_chk_guard" in names)
+
+
+def big_endian_mips_elf(*, executable_stack: bool) -> bytes:
+    """A minimal 32-bit big-endian MIPS shared object: one load segment, a dynamic segment (RUNPATH, BIND_NOW,
+    string table), GNU_STACK and GNU_RELRO, no section table (as after sstrip)."""
+    import struct
+
+    dynstr = b"\x00__stack_chk_fail\x00/tmp/lib\x00"
+    phoff, phnum = 52, 4
+    dyn_offset = phoff + phnum * 32
+    dynamic = struct.pack(
+        ">" + "iI" * 5, 5, 0x1000 + dyn_offset + 40, 10, len(dynstr), 29, 18, 30, 0x8, 0, 0
+    )  # DT_STRTAB, DT_STRSZ, DT_RUNPATH -> "/tmp/lib", DT_FLAGS = BIND_NOW, DT_NULL
+    size = dyn_offset + len(dynamic) + len(dynstr)
+    header = (
+        b"\x7fELF\x01\x02\x01"
+        + b"\x00" * 9
+        + struct.pack(">HHIIIIIHHHHHH", 3, 8, 1, 0, phoff, 0, 0, 52, 32, phnum, 40, 0, 0)
+    )
+    segments = b"".join(
+        struct.pack(">IIIIIIII", *entry)
+        for entry in (
+            (1, 0, 0x1000, 0x1000, size, size, 5, 0x1000),  # PT_LOAD
+            (2, dyn_offset, 0x1000 + dyn_offset, 0x1000 + dyn_offset, len(dynamic), len(dynamic), 6, 4),
+            (0x6474E551, 0, 0, 0, 0, 0, 7 if executable_stack else 6, 16),  # PT_GNU_STACK
+            (0x6474E552, 0, 0x1000, 0x1000, 64, 64, 4, 1),  # PT_GNU_RELRO
+        )
+    )
+    return header + segments + dynamic + dynstr
+
+
+@pytest.mark.parametrize("executable_stack", [True, False])
+def test_big_endian_32_bit_elf(executable_stack: bool) -> None:
+    import io
+
+    from elftools.elf.dynamic import DynamicSegment
+    from elftools.elf.elffile import ELFFile
+
+    data = big_endian_mips_elf(executable_stack=executable_stack)
+    report = inspect_elf("usr/lib/libx.so", data)
+    assert (report.arch, report.bits, report.endian, report.kind) == ("MIPS", 32, "big", "library")
+    assert report.nx is not executable_stack
+    assert report.relro == "full"
+    assert report.canary is True
+    assert report.stripped is True
+    assert report.insecure_rpath == ["/tmp/lib"]
+    elf = ELFFile(io.BytesIO(data))  # the reference reader sees the same file
+    assert elf.little_endian is False and elf.elfclass == 32
+    (dynamic,) = [s for s in elf.iter_segments() if isinstance(s, DynamicSegment)]
+    assert [tag.runpath for tag in dynamic.iter_tags() if tag.entry.d_tag == "DT_RUNPATH"] == ["/tmp/lib"]

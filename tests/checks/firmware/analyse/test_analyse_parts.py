@@ -133,3 +133,15 @@ def test_version_signatures(text: bytes, name: str, version: str) -> None:
     scanner = VersionStringScanner()
     scanner.scan(TreeFile(rel="usr/sbin/x", size=len(text)), b"\x7fELF" + text, is_elf=True)
     assert (name, version) in scanner.found
+
+
+def test_telnet_started_or_only_stopped(tmp_path: Path) -> None:
+    started = tmp_path / "started"
+    write(
+        started, "etc/init.d/rcS", "#!/bin/sh\n[ -x /usr/sbin/telnetd ] && start-stop-daemon -S -x /usr/sbin/telnetd\n"
+    )
+    stopped = tmp_path / "stopped"
+    write(stopped, "etc/init.d/rcS", "#!/bin/sh\nkillall telnetd\n# telnetd -l /bin/sh\n")
+    rules = {f.rule: f for f in analyse_root(started, limits=Limits()).findings}
+    assert rules["firmware.services.telnet-enabled"].location.line == 2  # type: ignore[union-attr]
+    assert not [f for f in analyse_root(stopped, limits=Limits()).findings if "telnet" in f.rule]

@@ -51,6 +51,14 @@ SERVICES: tuple[_Service, ...] = (
 )  # fmt: skip
 
 
+_STOPS = re.compile(r"\b(?:kill|killall|pkill|pidof|which|command -v)\b")
+
+
+def _starting(lines: list[tuple[int, str]], daemons: re.Pattern[str]) -> list[tuple[int, str]]:
+    """Lines that run a daemon (not those that stop it, test for it or look it up)."""
+    return [(n, line) for n, line in lines if daemons.search(line) and not _STOPS.search(line)]
+
+
 def _commands(text: str) -> list[tuple[int, str]]:
     """Non-comment lines of a script (line number, text)."""
     return [
@@ -77,14 +85,13 @@ def _starts(tree: RootTree, service: _Service) -> list[_Start]:
     starts: list[_Start] = []
     for path in _BOOT_SCRIPTS:
         text = tree.read_text(path, limit=_MAX_SCRIPT_BYTES)
-        for number, line in _commands(text or ""):
-            if service.daemons.search(line):
-                starts.append(_Start(path, number, f"started from {path}", enabled=True))
+        for number, _ in _starting(_commands(text or ""), service.daemons):
+            starts.append(_Start(path, number, f"started from {path}", enabled=True))
     for item in tree.under("etc/init.d"):
         if item.rel in _BOOT_SCRIPTS:
             continue
         text = tree.read_text(item.rel, limit=_MAX_SCRIPT_BYTES) or ""
-        hit = next(((n, line) for n, line in _commands(text) if service.daemons.search(line)), None)
+        hit = next(iter(_starting(_commands(text), service.daemons)), None)
         if hit is None:
             continue
         links = _start_links(tree, item.rel.rsplit("/", 1)[-1])
