@@ -6,12 +6,14 @@ access control on the device's login interfaces fails (IR 8425 IAC-1b, ETSI EN 3
 propose ``not_satisfied``. Other hashes are evidence only (the product may force a change at first setup).
 
 Recovered passwords never appear in findings or facts: only their length. Verification uses the platform's
-``crypt(3)`` through Python's ``crypt`` module (deprecated, removed in Python 3.13); where it is missing the check
-says so in the facts and only classifies hashes.
+``crypt(3)`` (DES, MD5-crypt, SHA-crypt; bcrypt and yescrypt where libxcrypt has them) through Python's ``crypt``
+module, or its copy ``crypt_r`` on Python 3.13+ (a dependency there); where neither is present the facts say so and
+hashes are only classified.
 """
 
 from __future__ import annotations
 
+import importlib
 import time
 import warnings
 from collections.abc import Callable
@@ -54,13 +56,17 @@ def hash_type(field: str) -> str:
 
 
 def _crypt() -> Callable[[str, str], str | None] | None:
+    """The C library's crypt(3): the stdlib ``crypt`` module up to Python 3.12, its maintained copy ``crypt_r`` from 3.13."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            import crypt  # stdlib until 3.12; wraps libc crypt(3): DES, MD5, SHA-crypt, bcrypt/yescrypt if libxcrypt
-        except ImportError:
-            return None
-    return crypt.crypt
+        for name in ("crypt", "crypt_r"):
+            try:
+                module = importlib.import_module(name)
+            except ImportError:
+                continue
+            function: Callable[[str, str], str | None] = module.crypt
+            return function
+    return None
 
 
 def _parse(text: str, width: int) -> dict[str, tuple[list[str], int]]:
