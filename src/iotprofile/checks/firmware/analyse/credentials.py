@@ -56,7 +56,7 @@ def hash_type(field: str) -> str:
 
 
 def _crypt() -> Callable[[str, str], str | None] | None:
-    """The C library's crypt(3): the stdlib ``crypt`` module up to Python 3.12, its maintained copy ``crypt_r`` from 3.13."""
+    """The C library's crypt(3): stdlib ``crypt`` up to Python 3.12, its copy ``crypt_r`` from 3.13."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         for name in ("crypt", "crypt_r"):
