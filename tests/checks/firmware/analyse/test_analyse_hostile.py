@@ -84,3 +84,23 @@ def test_timeout_stops_the_content_pass(tmp_path: Path) -> None:
     analysis = analyse_root(tmp_path, limits=Limits(timeout_s=1e-9))
     assert analysis.facts["timed_out"] is True
     assert analysis.facts["scanned_files"] == 0
+
+
+def test_mutated_elf_headers_never_raise() -> None:
+    import random
+
+    from iotprofile.checks.firmware.analyse.elf import ElfScanner
+    from iotprofile.checks.firmware.analyse.tree import TreeFile
+
+    original = Path("/bin/ls").read_bytes() if Path("/bin/ls").is_file() else None
+    if original is None:
+        pytest.skip("/bin/ls is not installed")
+    rng = random.Random(5)
+    scanner = ElfScanner()
+    for index in range(300):
+        data = bytearray(original[:4096])
+        for _ in range(rng.randint(1, 12)):
+            data[rng.randrange(4, 128)] = rng.randrange(256)
+        scanner.scan(TreeFile(rel=f"bin/m{index}", size=len(data)), bytes(data), is_elf=True)
+    assert len(scanner.reports) + len(scanner.corrupt) == 300
+    assert scanner.corrupt  # some mutations must be caught as corrupt

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import mmap
 import re
+import struct
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,15 +203,7 @@ class ElfScanner:
             return
         try:
             self.reports.append(inspect_elf(item.rel, data))
-        except (
-            ValueError,
-            IndexError,
-            KeyError,
-            TypeError,
-            AssertionError,
-            OverflowError,
-            EOFError,
-        ) as error:  # pyelftools raises all of these on malformed input
+        except (ValueError, IndexError, OverflowError, struct.error) as error:  # malformed headers
             self.corrupt[item.rel] = f"{type(error).__name__}: {error}"[:200]
 
 

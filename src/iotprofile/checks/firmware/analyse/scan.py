@@ -7,6 +7,7 @@ and certificates, ELF headers).
 from __future__ import annotations
 
 import mmap
+import struct
 import time
 from typing import Protocol
 
@@ -53,7 +54,7 @@ def scan_contents(tree: RootTree, scanners: list[ContentScanner], *, max_scan_by
                 for scanner in scanners:
                     try:
                         scanner.scan(item, data, is_elf=is_elf)
-                    except (ValueError, IndexError, KeyError, TypeError, OverflowError, AssertionError) as error:
+                    except (ValueError, IndexError, KeyError, TypeError, OverflowError, struct.error) as error:
                         # A hostile file must not stop the pass: the scanner's bug or the file's corruption is
                         # recorded and the other files are still read.
                         stats.scanner_errors.append(f"{item.rel}: {type(scanner).__name__}: {error}"[:300])
