@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from io import BufferedReader
 from pathlib import Path, PurePosixPath
 
+#: O_NOFOLLOW: a symlink swapped in after the walk is not followed; O_NONBLOCK: a FIFO swapped in cannot block.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+#: Files up to this size are read into memory; larger ones are mapped.
+SMALL_FILE_BYTES = 256 * 1024
 #: Symlink hops :meth:`RootTree.resolve` follows before giving up (the kernel's own limit is 40).
 MAX_LINK_HOPS = 16
 
@@ -130,19 +134,30 @@ class RootTree:
 
     @contextmanager
     def mapped(self, item: TreeFile) -> Iterator[mmap.mmap | bytes]:
-        """The file's content as a read-only mmap (empty files as ``b""``); raises OSError if unreadable."""
-        with self._open(item) as stream:
-            if item.size == 0:
-                yield b""
+        """The file's content: small files read whole (cheaper than a mapping), larger ones as a read-only mmap.
+
+        Raises OSError if the file cannot be opened or is no longer a regular file.
+        """
+        fd = os.open(os.path.join(self.root, item.rel), _OPEN_FLAGS)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(f"not a regular file: {item.rel}")
+            if item.size <= SMALL_FILE_BYTES:
+                chunks = []
+                while chunk := os.read(fd, SMALL_FILE_BYTES + 1):
+                    chunks.append(chunk)
+                    if sum(map(len, chunks)) > SMALL_FILE_BYTES:
+                        break
+                yield b"".join(chunks)
                 return
-            with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as view:
                 yield view
+        finally:
+            os.close(fd)
 
     @contextmanager
     def _open(self, item: TreeFile) -> Iterator[BufferedReader]:
-        # O_NOFOLLOW: a symlink swapped in after the walk is not followed; O_NONBLOCK: a FIFO cannot block us.
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        fd = os.open(self.root / item.rel, flags)
+        fd = os.open(self.root / item.rel, _OPEN_FLAGS)
         try:
             regular = stat.S_ISREG(os.fstat(fd).st_mode)
             stream = os.fdopen(fd, "rb") if regular else None
