@@ -106,7 +106,14 @@ def test_inventory_from_version_strings_and_package_db(router: RootAnalysis) -> 
     assert not any(i.name == "removed-thing" for i in router.inventory)
 
 
+def test_inventory_is_evidence_for_ai2_and_doc1b(router: RootAnalysis) -> None:
+    (summary,) = by_rule(router, "firmware.inventory.components")
+    assert summary.elements == ("AI-2", "DOC-1b") and summary.proposes is None
+    assert summary.data["count"] == len(router.inventory)
+
+
 def test_kernel_facts(router: RootAnalysis) -> None:
+    assert router.facts["kernel_versions"] == ["3.10.14"]
     (kernel,) = router.facts["kernel"]["kernels"]
     assert kernel["series"] == "3.10"
     assert kernel["built"] == "2019-03-05"
@@ -115,7 +122,7 @@ def test_kernel_facts(router: RootAnalysis) -> None:
 
 def test_clean_tree_has_no_failures(tmp_path: Path) -> None:
     analysis = analyse_root(clean_tree(tmp_path / "rootfs"), limits=Limits(), today=TODAY)
-    assert [f.rule for f in analysis.findings] == ["firmware.update.verification-keys"]
+    assert [f.rule for f in analysis.findings] == ["firmware.inventory.components", "firmware.update.verification-keys"]
     assert all(f.proposes is None for f in analysis.findings)
     assert analysis.facts["update"]["opkg_signature_check"] is True
     assert analysis.facts["update"]["sysupgrade_signature_scripts"] == ["lib/upgrade/common.sh"]

@@ -20,7 +20,7 @@ from packageurl import PackageURL
 
 from iotprofile.checks.firmware.analyse.elfread import string_ranges
 from iotprofile.checks.firmware.analyse.tree import RootTree, TreeFile
-from iotprofile.checks.interface import InventoryItem
+from iotprofile.checks.interface import Finding, InventoryItem, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,3 +243,23 @@ def package_db_items(tree: RootTree) -> list[InventoryItem]:
 def sort_inventory(items: list[InventoryItem]) -> tuple[InventoryItem, ...]:
     """Inventory in a stable order (name, version, path)."""
     return tuple(sorted(items, key=lambda item: (item.name, item.version or "", item.how, item.path or "")))
+
+
+def inventory_finding(items: list[InventoryItem]) -> Finding | None:
+    """One evidence finding for AI-2 and DOC-1b summarising the inventory (None when nothing was identified)."""
+    if not items:
+        return None
+    how: dict[str, int] = {}
+    for item in items:
+        how[item.how] = how.get(item.how, 0) + 1
+    versioned = sum(1 for item in items if item.version)
+    return Finding(
+        rule="firmware.inventory.components",
+        title="Software components identified in the image",
+        severity=Severity.INFO,
+        observed=f"{len(items)} software components identified ({versioned} with a version): "
+        + ", ".join(f"{count} by {kind}" for kind, count in sorted(how.items()))
+        + ".",
+        elements=("AI-2", "DOC-1b"),
+        data={"count": len(items), "versioned": versioned, "by_how": dict(sorted(how.items()))},
+    )

@@ -10,7 +10,12 @@ from typing import Any
 
 from iotprofile.checks.firmware.analyse.credentials import analyse_credentials
 from iotprofile.checks.firmware.analyse.elf import ElfScanner, summarise_hardening
-from iotprofile.checks.firmware.analyse.inventory import VersionStringScanner, package_db_items, sort_inventory
+from iotprofile.checks.firmware.analyse.inventory import (
+    VersionStringScanner,
+    inventory_finding,
+    package_db_items,
+    sort_inventory,
+)
 from iotprofile.checks.firmware.analyse.kernel import KernelBannerScanner, analyse_kernel
 from iotprofile.checks.firmware.analyse.keys import KeyScanner
 from iotprofile.checks.firmware.analyse.model import DEFAULT_MAX_SCAN_BYTES, RootAnalysis
@@ -87,6 +92,7 @@ def analyse_root(
         "unreadable_paths": sorted(stats.unreadable + tree.unreadable)[:LISTED],
         "scanner_errors": stats.scanner_errors[:LISTED],
         "inventory": len(inventory),
+        "kernel_versions": sorted({i.version for i in inventory if i.name == "linux" and i.version}),
     }
     kernel_facts, kernel_findings = analyse_kernel(inventory, banners.banners, today=today)
     hardening_facts, hardening_findings = summarise_hardening(elves)
@@ -105,6 +111,9 @@ def analyse_root(
     for part in (kernel_findings, hardening_findings, key_findings, credential_findings, service_findings,
                  update_findings):  # fmt: skip
         findings.extend(part)
+    summary = inventory_finding(inventory)
+    if summary is not None:
+        findings.append(summary)
     return RootAnalysis(
         root=name if name is not None else root.name,
         findings=tuple(sorted(findings, key=_finding_key)),
