@@ -104,3 +104,13 @@ def test_mutated_elf_headers_never_raise() -> None:
         scanner.scan(TreeFile(rel=f"bin/m{index}", size=len(data)), bytes(data), is_elf=True)
     assert len(scanner.reports) + len(scanner.corrupt) == 300
     assert scanner.corrupt  # some mutations must be caught as corrupt
+
+
+def test_root_must_be_a_directory(tmp_path: Path) -> None:
+    from iotprofile.errors import CheckError
+
+    write(tmp_path, "image.bin", b"\x00")
+    with pytest.raises(CheckError, match="not a directory"):
+        analyse_root(tmp_path / "image.bin", limits=Limits())
+    with pytest.raises(CheckError):
+        analyse_root(tmp_path / "missing", limits=Limits())

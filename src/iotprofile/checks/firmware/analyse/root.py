@@ -24,6 +24,7 @@ from iotprofile.checks.firmware.analyse.services import analyse_services
 from iotprofile.checks.firmware.analyse.tree import RootTree
 from iotprofile.checks.firmware.analyse.update import analyse_update
 from iotprofile.checks.interface import Finding, Limits
+from iotprofile.errors import CheckError
 
 #: Paths listed in the facts for each kind of skip (the counts are always complete).
 LISTED = 20
@@ -64,7 +65,10 @@ def analyse_root(
     Bounded by ``limits.max_files`` (regular files walked), ``max_scan_bytes`` (larger files are not read for
     content scans) and ``limits.timeout_s`` (the content pass stops); the facts say when a bound was hit. Symlinks
     are never followed out of ``root``. ``today`` fixes the date kernel ages are measured against (tests).
+    Raises :class:`~iotprofile.errors.CheckError` when ``root`` is not a directory; nothing inside it raises.
     """
+    if not root.is_dir() or root.is_symlink():
+        raise CheckError("not a directory: an extracted root filesystem is a directory", where=str(root))
     started = time.monotonic()
     today = today or datetime.now(UTC).date()
     tree = RootTree.walk(root, max_files=limits.max_files)
