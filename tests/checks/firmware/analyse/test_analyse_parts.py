@@ -145,3 +145,16 @@ def test_telnet_started_or_only_stopped(tmp_path: Path) -> None:
     rules = {f.rule: f for f in analyse_root(started, limits=Limits()).findings}
     assert rules["firmware.services.telnet-enabled"].location.line == 2  # type: ignore[union-attr]
     assert not [f for f in analyse_root(stopped, limits=Limits()).findings if "telnet" in f.rule]
+
+
+def test_find_roots(tmp_path: Path) -> None:
+    from iotprofile.checks.firmware.analyse import find_roots
+
+    for root in ("a/squashfs-root", "b/c/jffs2-root"):
+        (tmp_path / root / "etc").mkdir(parents=True)
+        (tmp_path / root / "bin").mkdir()
+        (tmp_path / root / "usr/etc").mkdir(parents=True)  # inside a root: not a root of its own
+    (tmp_path / "d/etc").mkdir(parents=True)  # etc alone is not a root
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    assert find_roots(tmp_path) == [tmp_path / "a/squashfs-root", tmp_path / "b/c/jffs2-root"]
+    assert find_roots(tmp_path, max_depth=1) == []
