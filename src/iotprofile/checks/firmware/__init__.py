@@ -1,0 +1,1 @@
+"""Firmware image check: bounded extraction and analysis of the extracted root filesystems."""
