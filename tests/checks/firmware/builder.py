@@ -46,6 +46,7 @@ KERNEL_BANNER = f"Linux version {KERNEL_VERSION} (builder@iotprofile) (gcc versi
 HOST_DERIVED = frozenset({"bin/busybox", "usr/bin/weak", "usr/bin/hardened"})
 _MD5_CRYPT_ROOT = "$1$iotprof$o71Dz71Y9KOr/yx.9Fb00."  # openssl passwd -1 -salt iotprof admin
 _PRIME_SEED = 8425
+_OLD_BUSYBOX = b"BusyBox v1.19.4 (2012-05-14 11:02:37 CST) multi-call binary."
 
 
 class ImageFormat(StrEnum):
@@ -82,13 +83,17 @@ class BuiltImage:
     compiled: bool
 
 
-def build_image(workdir: Path, fmt: ImageFormat, *, pad_bytes: int = 0, seed: int = 1) -> BuiltImage:
+def build_image(
+    workdir: Path, fmt: ImageFormat, *, pad_bytes: int = 0, seed: int = 1, host_binaries: bool = True
+) -> BuiltImage:
     """Build the test root filesystem under ``workdir`` and pack it as ``fmt``.
 
     ``pad_bytes`` adds a file of incompressible bytes from ``random.Random(seed)`` (a 32 MB benchmark image).
+    ``host_binaries=False`` leaves out the host's busybox and gcc (a stand-in busybox instead): the image is then
+    the same byte for byte on every machine with the same squashfs-tools and zlib (golden listings).
     """
     rootfs = workdir / "rootfs"
-    weaknesses, compiled = build_rootfs(rootfs, pad_bytes=pad_bytes, seed=seed)
+    weaknesses, compiled = build_rootfs(rootfs, pad_bytes=pad_bytes, seed=seed, host_binaries=host_binaries)
     image = workdir / f"firmware.{fmt}"
     match fmt:
         case ImageFormat.TAR_GZ:
@@ -113,7 +118,9 @@ def build_image(workdir: Path, fmt: ImageFormat, *, pad_bytes: int = 0, seed: in
     return BuiltImage(path=image, format=fmt, rootfs=rootfs, weaknesses=weaknesses, compiled=compiled)
 
 
-def build_rootfs(rootfs: Path, *, pad_bytes: int = 0, seed: int = 1) -> tuple[tuple[PlantedWeakness, ...], bool]:
+def build_rootfs(
+    rootfs: Path, *, pad_bytes: int = 0, seed: int = 1, host_binaries: bool = True
+) -> tuple[tuple[PlantedWeakness, ...], bool]:
     """Write the root filesystem tree; (planted weaknesses, whether gcc-built ELF programs are included)."""
     planted: list[PlantedWeakness] = []
 
@@ -126,7 +133,7 @@ def build_rootfs(rootfs: Path, *, pad_bytes: int = 0, seed: int = 1) -> tuple[tu
 
     put("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nguest:x:1000:1000:guest:/home/guest:/bin/sh\n")
     put("etc/shadow", f"root:{_MD5_CRYPT_ROOT}:15000:0:99999:7:::\nguest::15000:0:99999:7:::\n", 0o600)
-    planted.append(PlantedWeakness("weak-password-hash", "etc/shadow", "root has an MD5-crypt ($1$) hash"))
+    planted.append(PlantedWeakness("weak-password-hash", "etc/shadow", "root: MD5-crypt ($1$) of 'admin'"))
     planted.append(PlantedWeakness("empty-password", "etc/shadow", "guest has an empty password"))
     key_pem, cert_pem = _key_and_certificate()
     put("etc/ssl/private/server.key", key_pem, 0o600)
@@ -137,8 +144,8 @@ def build_rootfs(rootfs: Path, *, pad_bytes: int = 0, seed: int = 1) -> tuple[tu
     put("etc/inittab", "::sysinit:/etc/init.d/rcS\n::respawn:/usr/sbin/telnetd -F -l /bin/sh\n")
     planted.append(PlantedWeakness("telnet-enabled", "etc/init.d/rcS", "telnetd started at boot"))
     planted.append(PlantedWeakness("telnet-enabled", "etc/inittab", "telnetd respawned by init"))
-    put("bin/busybox", _busybox(), 0o755)
-    put("usr/share/busybox/VERSION", "BusyBox v1.19.4 (2012-05-14 11:02:37 CST) multi-call binary.\n")
+    put("bin/busybox", _busybox() if host_binaries else _fake_elf(_OLD_BUSYBOX + b"\0"), 0o755)
+    put("usr/share/busybox/VERSION", _OLD_BUSYBOX + b"\n")
     planted.append(PlantedWeakness("component-version", "bin/busybox", "busybox 1.19.4"))
     for name, version, banner in (
         ("usr/sbin/dropbear", "2012.55", b"Dropbear SSH multi-purpose v2012.55\0dropbear_2012.55\0"),
@@ -155,7 +162,7 @@ def build_rootfs(rootfs: Path, *, pad_bytes: int = 0, seed: int = 1) -> tuple[tu
     (rootfs / "usr/sbin/telnetd").symlink_to("/bin/busybox")
     (rootfs / "dev").mkdir()
     (rootfs / "tmp").mkdir()
-    compiled = _compile(rootfs)
+    compiled = host_binaries and _compile(rootfs)
     if compiled:
         planted.append(PlantedWeakness("no-hardening", "usr/bin/weak", "no canary, no PIE, executable stack, no RELRO"))
         planted.append(PlantedWeakness("hardened", "usr/bin/hardened", "canary, PIE, full RELRO, NX, FORTIFY"))
@@ -173,7 +180,7 @@ def _busybox() -> bytes:
         for old in {data[i : i + 15] for i in _find_all(data, b"BusyBox v1.")}:
             data = data.replace(old, b"BusyBox v1.19.4")
         return data
-    return _fake_elf(b"BusyBox v1.19.4 (2012-05-14 11:02:37 CST) multi-call binary.\0")
+    return _fake_elf(_OLD_BUSYBOX + b"\0")
 
 
 def _find_all(data: bytes, needle: bytes) -> list[int]:

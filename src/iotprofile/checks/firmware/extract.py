@@ -85,6 +85,11 @@ class Extraction(Frozen):
     neutralised: tuple[NeutralisedEntry, ...] = Field(default=(), description="Entries removed to stay contained.")
     warnings: tuple[str, ...] = ()
     errors: tuple[str, ...] = Field(default=(), description="Extractor failures unblob reported (output partial).")
+    problems: tuple[str, ...] = Field(
+        default=(),
+        description="Entries unblob skipped or changed to keep them inside the root (path traversal, absolute "
+        "paths, links pointing outside, special files): the image tried to write outside its root.",
+    )
     tool_versions: dict[str, str] = Field(default_factory=dict)
     duration_s: float = Field(ge=0)
 
@@ -106,6 +111,7 @@ class Extraction(Frozen):
                 "neutralised": [entry.model_dump(mode="json") for entry in self.neutralised],
                 "warnings": list(self.warnings),
                 "errors": list(self.errors),
+                "problems": list(self.problems),
                 "duration_s": round(self.duration_s, 3),
             }
         }
@@ -141,6 +147,8 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
         )
     container = identify(image)
     warnings = list(container.warnings) if container else []
+    if size == 0:
+        warnings.append("image is empty")
     header_chunks: list[Chunk] = []
     offsets: list[int] = []
     jobs: list[tuple[str, str]] = []
@@ -171,25 +179,39 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
     summary, child_errors = _run_child(jobs, root, limits, remaining, hit)
     neutralised = neutralise(root)
     entries, files, written = usage(root)
-    if written > limits.max_extracted_bytes:
-        hit.add(LimitHit.EXTRACTED_SIZE)
     if entries > limits.max_files:
         hit.add(LimitHit.FILES)
     chunks = list(header_chunks)
     depth = 0
     errors = list(child_errors)
+    problems: list[str] = []
     for index, job in enumerate(summary):
         for task in job["tasks"]:
             depth = max(depth, int(task["depth"]))
             errors.extend(task["errors"])
-            if task["is_file"] and task["size"] and not task["inspected"] and task["depth"] >= limits.max_depth:
+            problems.extend(task["problems"])
+            # unblob stops silently at its depth limit: a file it did not look into, or a directory it did not
+            # walk, at that depth is what was left unextracted.
+            if task["depth"] >= limits.max_depth and not task["inspected"] and (task["is_dir"] or task["size"]):
                 hit.add(LimitHit.DEPTH)
             if task["depth"] == 0:
                 chunks.extend(
                     Chunk(offset=offsets[index] + c["start"], size=c["end"] - c["start"], handler=c["handler"])
                     for c in task["chunks"]
                 )
-    if any("EFBIG" in error or "File too large" in error for error in errors):
+    for lost in sorted(root.rglob(".unblob-lost+found")):
+        # unblob's cpio handler moves entries that climb out of the archive here, without a report.
+        problems.extend(
+            f"entry outside the archive root moved to {path.relative_to(root).as_posix()}"
+            for path in sorted(lost.rglob("*"))
+            if path.is_file()
+        )
+    # A file that reached the size cap was cut there (the child's RLIMIT_FSIZE): the extractor was stopped by
+    # SIGXFSZ (subprocess restores its default action) or got EFBIG.
+    killed_by_cap = f'"exit_code": -{signal.SIGXFSZ.value}'
+    if written >= limits.max_extracted_bytes or any(
+        killed_by_cap in error or "File too large" in error for error in errors
+    ):
         hit.add(LimitHit.EXTRACTED_SIZE)
     if LimitHit.DEPTH in hit:
         warnings.append(f"nesting deeper than {limits.max_depth} was not extracted")
@@ -205,6 +227,7 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
         neutralised=tuple(neutralised),
         warnings=tuple(warnings),
         errors=tuple(errors),
+        problems=tuple(problems),
         tool_versions=versions,
         duration_s=time.monotonic() - started,
     )

@@ -2,7 +2,7 @@
 
 unblob runs in its own process so that the parent can kill it (and every extractor it started: the child leads
 its own session) when the wall time, size or file-count limits are hit. The child caps the size of any one file
-it or its extractors write (``RLIMIT_FSIZE``: a gzip bomb stops at the limit with EFBIG), enters unblob's
+it or its extractors write (``RLIMIT_FSIZE``: a gzip bomb stops at the limit), enters unblob's
 Landlock sandbox (writes only under the extraction root), and writes a JSON summary of unblob's reports (chunks,
 tasks, errors) to the path the job names. It is not a public interface.
 """
@@ -21,7 +21,8 @@ def main(job_path: str) -> int:
     """Run the jobs described in ``job_path`` and write the summary; the exit code is 0 unless unblob crashed."""
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     limit = int(job["max_file_bytes"])
-    # Writes past the limit fail with EFBIG instead of killing the writer (the disposition survives exec).
+    # Our own writes (unblob carving chunks) past the limit fail with EFBIG instead of killing this process; the
+    # extractors unblob starts get SIGXFSZ's default back (Python's subprocess restores it) and are killed there.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
@@ -49,12 +50,29 @@ def main(job_path: str) -> int:
 
 
 def _tasks(result: Any) -> list[dict[str, Any]]:
-    from unblob.report import ChunkReport, ErrorReport, FileMagicReport, StatReport, UnknownChunkReport
+    from unblob.report import (
+        ChunkReport,
+        ErrorReport,
+        ExtractionProblem,
+        FileMagicReport,
+        MaliciousSymlinkRemoved,
+        StatReport,
+        UnknownChunkReport,
+    )
+
+    def sort(report: Any, errors: list[str], problems: list[str]) -> None:
+        if isinstance(report, ExtractionProblem):
+            problems.append(f"{report.problem} {report.resolution}: {report.path}")
+        elif isinstance(report, MaliciousSymlinkRemoved):
+            problems.append(f"symlink {report.link} -> {report.target} removed (points outside the root)")
+        elif isinstance(report, ErrorReport):
+            errors.append(_describe(report))
 
     tasks = []
     for task_result in result.results:
         chunks: list[dict[str, Any]] = []
         errors: list[str] = []
+        problems: list[str] = []
         stat = None
         inspected = False
         for report in task_result.reports:
@@ -64,20 +82,23 @@ def _tasks(result: Any) -> list[dict[str, Any]]:
                 inspected = True
             elif isinstance(report, ChunkReport):
                 chunks.append({"start": report.start_offset, "end": report.end_offset, "handler": report.handler_name})
-                errors.extend(_describe(sub) for sub in report.extraction_reports if isinstance(sub, ErrorReport))
+                for sub in report.extraction_reports:
+                    sort(sub, errors, problems)
             elif isinstance(report, UnknownChunkReport):
                 chunks.append({"start": report.start_offset, "end": report.end_offset, "handler": None})
-            elif isinstance(report, ErrorReport):
-                errors.append(_describe(report))
+            else:
+                sort(report, errors, problems)
         tasks.append(
             {
                 "path": str(task_result.task.path),
                 "depth": task_result.task.depth,
                 "is_file": bool(stat and stat.is_file),
+                "is_dir": bool(stat and stat.is_dir),
                 "size": stat.size if stat else 0,
                 "inspected": inspected,
                 "chunks": chunks,
                 "errors": errors,
+                "problems": problems,
             }
         )
     return tasks
