@@ -218,7 +218,7 @@ def _child(send: Any, check: str, target_json: str, limits_json: str) -> None:
 
 def _preload(jobs: Sequence[Job]) -> list[str]:
     """Modules the fork server imports once, so each job's process starts with them loaded (unblob: 1.5 s)."""
-    from iotprofile.checks.registry import available
+    from iotprofile.checks.registry import available, load
 
     modules = ["iotprofile.checks.runner", "iotprofile.checks.registry"]
     for job in jobs:
@@ -226,6 +226,10 @@ def _preload(jobs: Sequence[Job]) -> list[str]:
         module = where.partition(":")[0]
         if module and module not in modules:
             modules.append(module)
+            try:
+                modules += [extra for extra in getattr(load(job.check), "preload", ()) if extra not in modules]
+            except CheckError:
+                continue  # the job itself will report the unknown check
     return modules
 
 
