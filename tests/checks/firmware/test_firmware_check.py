@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from iotprofile.assessment.model import Verdict
 from iotprofile.checks.firmware.check import FirmwareCheck
-from iotprofile.checks.interface import AttemptStatus, CheckTarget, InputKind, Limits
+from iotprofile.checks.interface import AttemptStatus, CheckTarget, Finding, InputKind, Limits
 from iotprofile.cli.app import app
 
 VULNDB = Path("tests/checks/fixtures/vulndb")
@@ -37,14 +37,14 @@ def test_every_planted_weakness_is_found_and_mapped(uimage: Path) -> None:
         CheckTarget(kind=InputKind.FIRMWARE, path=uimage, options={"vulndb": str(VULNDB)}), Limits()
     )
     assert attempt.status is AttemptStatus.COMPLETED, attempt.reason
-    by_rule: dict[str, list[object]] = {}
+    by_rule: dict[str, list[Finding]] = {}
     for finding in attempt.findings:
         by_rule.setdefault(finding.rule, []).append(finding)
     for kind, (rule, element) in EXPECTED.items():
         assert rule in by_rule, f"planted {kind} not found as {rule}"
         finding = by_rule[rule][0]
-        assert element in finding.elements  # type: ignore[attr-defined]
-        assert finding.proposes is Verdict.NOT_SATISFIED  # type: ignore[attr-defined]
+        assert element in finding.elements
+        assert finding.proposes is Verdict.NOT_SATISFIED
     names = {(item.name, item.version) for item in attempt.inventory}
     assert {("busybox", "1.19.4"), ("dropbear", "2012.55"), ("linux", "3.10.14")} <= names
     assert "vuln.known-exploited" in by_rule  # Dirty COW in the 3.10 kernel, listed by the KEV fixture
