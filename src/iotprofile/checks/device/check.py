@@ -47,7 +47,7 @@ class DeviceCheck(Check):
         title="Live device probe",
         version="1.0.0",
         inputs=(InputKind.DEVICE,),
-        elements=("IAC-1a", "IAC-1b", "IAC-2b", "DP-1", "DP-3", "AI-2"),
+        elements=("IAC-1a", "IAC-1b", "IAC-2b", "DP-1", "DP-3"),
         etsi=("5.1-1", "5.4-3", "5.4-4", "5.5-1", "5.5-4", "5.5-7", "5.6-1", "5.6-2"),
         tools=(),
         limits="One named host (its first address), never a range; only the named TCP ports (at most 256) and one "
