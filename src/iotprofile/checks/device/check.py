@@ -193,6 +193,7 @@ def _probe(
                 "status": probe.first.status if probe.first else None,
                 "error": probe.error,
                 "redirects_to_https": probe.redirects_to_https,
+                "login_path": probe.path,
                 "login": probe.scheme,
                 "login_attempts": probe.attempts,
                 "login_accepted": probe.accepted is not None,
