@@ -17,7 +17,7 @@ from tests.checks.device.standins import (
     web_server,
 )
 
-from iotprofile.checks.interface import AttemptStatus, Limits
+from iotprofile.checks.interface import Attempt, AttemptStatus, Limits
 
 
 def _min_gap(times: list[float]) -> float:
@@ -100,3 +100,5 @@ def test_a_full_probe_contacts_only_the_named_host_and_ports(
         "device.upnp.ssdp",
     } <= rules
     assert all(f.location is not None and f.location.endpoint for f in attempt.findings)
+    # The attempt is plain JSON (findings, facts, inventory): it survives a round trip unchanged.
+    assert Attempt.model_validate_json(attempt.model_dump_json()) == attempt
