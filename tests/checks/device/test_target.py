@@ -89,3 +89,18 @@ def test_info_declares_an_opt_in_network_check() -> None:
     assert info.inputs == (InputKind.DEVICE,)
     assert info.network is True
     assert "max_login_attempts" in info.limits and "rate_per_s" in info.limits
+
+
+def test_json_shaped_options_are_accepted_and_unknown_keys_are_listed() -> None:
+    from iotprofile.checks.device.target import parse_options
+
+    options = parse_options({"ports": [22], "credentials": [["admin", "admin"]], "certificates": ["AB:" * 31 + "AB"]})
+    assert options.credentials == (("admin", "admin"),)
+    assert options.certificates == ("ab" * 32,)
+
+    from tests.checks.device.standins import closed_port
+
+    options_given = {"ports": [closed_port()], "ssdp": False, "credential": [["admin", "admin"]], "vulndb": "x"}
+    attempt = DeviceCheck().run(CheckTarget(kind=InputKind.DEVICE, host="127.0.0.1", options=options_given), Limits())
+    assert attempt.status == AttemptStatus.COMPLETED
+    assert attempt.facts["options_ignored"] == ["credential", "vulndb"]

@@ -110,6 +110,8 @@ class DeviceCheck(Check):
             "seconds": round(time.monotonic() - clock, 3),
             "deadline_reached": deadline.hit,
             "side": str(options.side) if options.side else None,
+            # Keys the device check does not read (meant for other checks, or mistyped): listed, not silently lost.
+            "options_ignored": sorted(set(target.options) - set(DeviceOptions.model_fields)),
         }
         return Attempt(
             check=self.info.id,
