@@ -104,3 +104,15 @@ def test_json_shaped_options_are_accepted_and_unknown_keys_are_listed() -> None:
     attempt = DeviceCheck().run(CheckTarget(kind=InputKind.DEVICE, host="127.0.0.1", options=options_given), Limits())
     assert attempt.status == AttemptStatus.COMPLETED
     assert attempt.facts["options_ignored"] == ["credential", "vulndb"]
+
+
+def test_a_name_resolving_to_a_multicast_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def multicast(*args: object, **kwargs: object) -> list[object]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("239.255.255.250", 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", multicast)
+    attempt = DeviceCheck().run(CheckTarget(kind=InputKind.DEVICE, host="upnp.test", options={"ports": [80]}), Limits())
+    assert attempt.status == AttemptStatus.ERROR
+    assert attempt.reason is not None and "239.255.255.250" in attempt.reason

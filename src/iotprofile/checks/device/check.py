@@ -62,7 +62,7 @@ class DeviceCheck(Check):
         name = target.host or ""
         ref = InputRef(kind=InputKind.DEVICE, name=name)
 
-        def failed(reason: str, facts: dict[str, Any] | None = None) -> Attempt:
+        def failed(reason: str) -> Attempt:
             return Attempt(
                 check=self.info.id,
                 check_version=self.info.version,
@@ -72,7 +72,6 @@ class DeviceCheck(Check):
                 started_at=started,
                 finished_at=utc_now(),
                 tool_versions=_versions(),
-                facts=facts or {},
             )
 
         if target.kind != InputKind.DEVICE or not target.host:
@@ -89,6 +88,11 @@ class DeviceCheck(Check):
             family, address, addresses = resolve(host)
         except OSError as error:
             return failed(f"cannot resolve {host}: {error}")
+        try:
+            # A name can resolve to a multicast or broadcast address: that is not one device either.
+            validate_host(address)
+        except ValueError as error:
+            return failed(f"refused: {host} resolves to {address}: {error}")
         session = ProbeSession(
             host=host,
             family=family,
