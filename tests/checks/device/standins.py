@@ -35,6 +35,7 @@ class Recorder:
 
     accepted: list[float] = field(default_factory=list)
     logins: int = 0
+    paths: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def connection(self) -> None:
@@ -99,6 +100,7 @@ class WebConfig:
     user: str = "admin"
     password: str = "admin"
     redirect: str | None = None  # a Location to answer every request with (301)
+    login_path: str | None = None  # "/" redirects (302, relative) here, where the page and login live
     page: bytes = b"<html><body>Router status</body></html>"
     server_header: str = "lighttpd/1.4.59"
 
@@ -144,8 +146,12 @@ def web_server(
             self.wfile.write(body)
 
         def do_GET(self) -> None:
+            record.paths.append(self.path)
             if config.redirect:
                 self._send(301, {"Location": config.redirect})
+                return
+            if config.login_path and self.path != config.login_path:
+                self._send(302, {"Location": config.login_path})
                 return
             if config.auth is None:
                 self._send(200, {"Content-Type": "text/html"}, config.page)

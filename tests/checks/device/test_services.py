@@ -112,3 +112,41 @@ def test_real_busybox_telnetd_giving_a_shell(run_check: Run, tmp_path: Path) -> 
     assert rules["device.telnet.no-login"].proposes == Verdict.NOT_SATISFIED
     busybox = [item for item in attempt.inventory if item.name == "busybox"]
     assert busybox and busybox[0].version == "1.36.1"
+
+
+def _ipv6_loopback() -> bool:
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6) as sock:
+            sock.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback here")
+def test_an_ipv6_address_is_probed_and_named_in_brackets(run_check: Run, outgoing: Outgoing) -> None:
+    import socket
+    import socketserver
+    import threading
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            self.request.sendall(b"SSH-2.0-dropbear_2022.83\r\n")
+
+    class Server(socketserver.TCPServer):
+        address_family = socket.AF_INET6
+
+    with Server(("::1", 0), Handler) as server:
+        port = server.socket.getsockname()[1]
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        try:
+            attempt = run_check(host="::1", ports=[port])
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+    (finding,) = [f for f in attempt.findings if f.rule == "device.ssh.open"]
+    assert finding.location is not None and finding.location.endpoint == f"[::1]:{port}"
+    assert {address for address, _ in outgoing.targets()} == {"::1"}

@@ -89,3 +89,30 @@ def test_info_declares_an_opt_in_network_check() -> None:
     assert info.inputs == (InputKind.DEVICE,)
     assert info.network is True
     assert "max_login_attempts" in info.limits and "rate_per_s" in info.limits
+
+
+def test_json_shaped_options_are_accepted_and_unknown_keys_are_listed() -> None:
+    from iotprofile.checks.device.target import parse_options
+
+    options = parse_options({"ports": [22], "credentials": [["admin", "admin"]], "certificates": ["AB:" * 31 + "AB"]})
+    assert options.credentials == (("admin", "admin"),)
+    assert options.certificates == ("ab" * 32,)
+
+    from tests.checks.device.standins import closed_port
+
+    options_given = {"ports": [closed_port()], "ssdp": False, "credential": [["admin", "admin"]], "vulndb": "x"}
+    attempt = DeviceCheck().run(CheckTarget(kind=InputKind.DEVICE, host="127.0.0.1", options=options_given), Limits())
+    assert attempt.status == AttemptStatus.COMPLETED
+    assert attempt.facts["options_ignored"] == ["credential", "vulndb"]
+
+
+def test_a_name_resolving_to_a_multicast_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def multicast(*args: object, **kwargs: object) -> list[object]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("239.255.255.250", 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", multicast)
+    attempt = DeviceCheck().run(CheckTarget(kind=InputKind.DEVICE, host="upnp.test", options={"ports": [80]}), Limits())
+    assert attempt.status == AttemptStatus.ERROR
+    assert attempt.reason is not None and "239.255.255.250" in attempt.reason

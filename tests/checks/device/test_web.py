@@ -103,3 +103,27 @@ def test_a_silent_port_that_answers_head_is_probed_as_web(run_check: Run) -> Non
         attempt = run_check(limits=FAST, ports=[port], credentials=[("admin", "admin")], banner_timeout_s=0.5)
     assert attempt.facts["ports"][str(port)]["service"] == "http"
     assert "device.http.shared-credential" in _by_rule(attempt.findings)
+
+
+def test_same_origin_redirects_lead_to_the_login_page(run_check: Run, outgoing: Outgoing) -> None:
+    recorder = Recorder()
+    with web_server(WebConfig(auth="basic", login_path="/cgi-bin/luci"), recorder) as port:
+        attempt = run_check(ports=[port], http_ports=[port], credentials=[("admin", "admin")])
+    rules = _by_rule(attempt.findings)
+    shared = rules["device.http.shared-credential"]
+    assert shared.location.request.startswith("GET /cgi-bin/luci ")  # type: ignore[attr-defined]
+    assert rules["device.http.login"].data["path"] == "/cgi-bin/luci"  # type: ignore[attr-defined]
+    assert recorder.paths == ["/", "/cgi-bin/luci", "/cgi-bin/luci"]
+    assert outgoing.targets() == {(LOOPBACK, port)}
+
+
+@pytest.mark.parametrize(
+    "location", ["//203.0.113.9/login", "http://203.0.113.9/login", "http://127.0.0.1:1/login", "ftp://127.0.0.1/"]
+)
+def test_redirects_off_the_probed_origin_are_not_followed(run_check: Run, outgoing: Outgoing, location: str) -> None:
+    recorder = Recorder()
+    with web_server(WebConfig(redirect=location), recorder) as port:
+        attempt = run_check(ports=[port], http_ports=[port])
+    assert recorder.paths == ["/"]
+    assert outgoing.targets() == {(LOOPBACK, port)}
+    assert attempt.facts["http"][str(port)]["status"] == 301

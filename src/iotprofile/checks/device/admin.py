@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import http.client
 import ssl
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
@@ -24,6 +25,9 @@ from iotprofile.checks.device.session import DeadlineExceededError, ProbeSession
 from iotprofile.checks.device.web import HttpExchange, fetch, has_login_form
 from iotprofile.checks.interface import Finding, Location, Severity
 
+#: Same-origin redirects followed from ``/`` to find the login page.
+MAX_REDIRECTS = 3
+
 
 @dataclass
 class AdminProbe:
@@ -31,7 +35,11 @@ class AdminProbe:
 
     port: int
     tls: bool
+    #: The answer to ``GET /``.
     first: HttpExchange | None = None
+    #: The page the login was looked for on: ``first``, or where same-origin redirects from it led.
+    page: HttpExchange | None = None
+    path: str = "/"
     error: str | None = None
     scheme: str | None = None
     attempts: int = 0
@@ -41,10 +49,28 @@ class AdminProbe:
 
     @property
     def redirects_to_https(self) -> bool:
-        """Whether the first answer is a redirect to an ``https:`` URL."""
-        if self.first is None or not 300 <= self.first.status < 400:
+        """Whether ``/`` ends (after same-origin redirects) in a redirect to an ``https:`` URL."""
+        last = self.page or self.first
+        if last is None or not 300 <= last.status < 400:
             return False
-        return (self.first.header("Location") or "").lower().startswith("https://")
+        return (last.header("Location") or "").lower().startswith("https://")
+
+
+def _same_origin(exchange: HttpExchange, session: ProbeSession, *, port: int, scheme: str) -> str | None:
+    """The path a 3xx answer redirects to, if it stays on the probed host, port and scheme; else ``None``."""
+    location = exchange.header("Location")
+    if not 300 <= exchange.status < 400 or not location:
+        return None
+    target = urllib.parse.urlsplit(urllib.parse.urljoin(f"{scheme}://{session.host}:{port}/", location))
+    try:
+        target_port = target.port or (443 if target.scheme == "https" else 80)
+    except ValueError:
+        return None
+    if target.scheme != scheme or target_port != port:
+        return None
+    if (target.hostname or "").lower() not in (session.host.lower(), session.address.lower()):
+        return None
+    return (target.path or "/") + (f"?{target.query}" if target.query else "")
 
 
 def _challenge(exchange: HttpExchange) -> tuple[str, str] | None:
@@ -82,21 +108,30 @@ def probe_admin(
 ) -> AdminProbe:
     """``GET /`` on ``port`` and, behind a Basic/Digest challenge, up to ``max_attempts`` shared credentials."""
     probe = AdminProbe(port=port, tls=tls is not None)
+    scheme = "https" if tls else "http"
     try:
-        probe.first = fetch(session, port, tls=tls)
+        probe.first = probe.page = fetch(session, port, tls=tls)
+        # Follow redirects that stay on this host, port and scheme ("/" -> "/login.html"), a few hops at most.
+        for _ in range(MAX_REDIRECTS):
+            target = _same_origin(probe.page, session, port=port, scheme=scheme)
+            if target is None:
+                break
+            probe.path = target
+            probe.page = fetch(session, port, tls=tls, path=target)
     except DeadlineExceededError:
         probe.error = "attempt deadline reached"
         return probe
     except (OSError, http.client.HTTPException, ssl.SSLError) as error:
         probe.error = f"{type(error).__name__}: {error}"
         return probe
-    challenge = _challenge(probe.first)
+    assert probe.page is not None
+    challenge = _challenge(probe.page)
     if challenge is None:
-        if has_login_form(probe.first.body):
+        if has_login_form(probe.page.body):
             probe.scheme = "form"
         return probe
     probe.scheme, params = challenge
-    url = f"{'https' if tls else 'http'}://{session.host}:{port}/"
+    url = f"{scheme}://{session.host}:{port}{probe.path}"
     for user, password in credentials[:max_attempts]:
         authorization = _authorization(probe.scheme, params, url=url, user=user, password=password)
         if authorization is None:
@@ -104,7 +139,7 @@ def probe_admin(
             break
         try:
             probe.attempts += 1
-            answer = fetch(session, port, tls=tls, authorization=authorization)
+            answer = fetch(session, port, tls=tls, path=probe.path, authorization=authorization)
         except DeadlineExceededError:
             probe.notes.append("attempt deadline reached during login attempts")
             break
@@ -125,20 +160,20 @@ def admin_findings(probe: AdminProbe, session: ProbeSession, *, https_available:
         return []
     endpoint = session.endpoint(probe.port)
     web = "HTTPS" if probe.tls else "HTTP"
-    first = Location(endpoint=endpoint, request=probe.first.request, response=probe.first.response_text())
+    page = probe.page or probe.first
+    login_page = Location(endpoint=endpoint, request=page.request, response=page.response_text())
     findings: list[Finding] = []
-    if probe.redirects_to_https:
+    if probe.redirects_to_https and not probe.tls:
         findings.append(
             Finding(
                 rule="device.http.redirects-to-https",
                 title="Plain HTTP redirects to HTTPS",
                 severity=Severity.INFO,
-                observed=f"{endpoint} answers plain HTTP with {probe.first.status} to "
-                f"{probe.first.header('Location')}.",
+                observed=f"{endpoint} answers plain HTTP with {page.status} to {page.header('Location')}.",
                 elements=("DP-3",),
                 etsi=("5.5-1",),
-                location=first,
-                data={"status": probe.first.status, "location": probe.first.header("Location")},
+                location=login_page,
+                data={"status": page.status, "location": page.header("Location"), "path": probe.path},
             )
         )
     if probe.scheme is not None:
@@ -148,11 +183,11 @@ def admin_findings(probe: AdminProbe, session: ProbeSession, *, https_available:
                 rule="device.http.login",
                 title=f"{web} admin interface asks for a login ({probe.scheme})",
                 severity=Severity.INFO,
-                observed=f"{endpoint} asks for a {probe.scheme} login; {tried}.",
+                observed=f"{endpoint} asks for a {probe.scheme} login on {probe.path}; {tried}.",
                 elements=("IAC-1b",),
                 etsi=("5.5-4",),
-                location=first,
-                data={"scheme": probe.scheme, "attempts": probe.attempts, "tls": probe.tls},
+                location=login_page,
+                data={"scheme": probe.scheme, "attempts": probe.attempts, "tls": probe.tls, "path": probe.path},
             )
         )
         if not probe.tls and not probe.redirects_to_https:
@@ -166,7 +201,7 @@ def admin_findings(probe: AdminProbe, session: ProbeSession, *, https_available:
                     + (" (HTTPS is also offered on another port)." if https_available else "."),
                     elements=("DP-3",),
                     etsi=("5.5-1", "5.5-7"),
-                    location=first,
+                    location=login_page,
                     data={"scheme": probe.scheme, "https_available": https_available},
                 )
             )

@@ -47,7 +47,7 @@ class DeviceCheck(Check):
         title="Live device probe",
         version="1.0.0",
         inputs=(InputKind.DEVICE,),
-        elements=("IAC-1a", "IAC-1b", "IAC-2b", "DP-1", "DP-3", "AI-2"),
+        elements=("IAC-1a", "IAC-1b", "IAC-2b", "DP-1", "DP-3"),
         etsi=("5.1-1", "5.4-3", "5.4-4", "5.5-1", "5.5-4", "5.5-7", "5.6-1", "5.6-2"),
         tools=(),
         limits="One named host (its first address), never a range; only the named TCP ports (at most 256) and one "
@@ -62,7 +62,7 @@ class DeviceCheck(Check):
         name = target.host or ""
         ref = InputRef(kind=InputKind.DEVICE, name=name)
 
-        def failed(reason: str, facts: dict[str, Any] | None = None) -> Attempt:
+        def failed(reason: str) -> Attempt:
             return Attempt(
                 check=self.info.id,
                 check_version=self.info.version,
@@ -72,7 +72,6 @@ class DeviceCheck(Check):
                 started_at=started,
                 finished_at=utc_now(),
                 tool_versions=_versions(),
-                facts=facts or {},
             )
 
         if target.kind != InputKind.DEVICE or not target.host:
@@ -89,6 +88,11 @@ class DeviceCheck(Check):
             family, address, addresses = resolve(host)
         except OSError as error:
             return failed(f"cannot resolve {host}: {error}")
+        try:
+            # A name can resolve to a multicast or broadcast address: that is not one device either.
+            validate_host(address)
+        except ValueError as error:
+            return failed(f"refused: {host} resolves to {address}: {error}")
         session = ProbeSession(
             host=host,
             family=family,
@@ -110,6 +114,8 @@ class DeviceCheck(Check):
             "seconds": round(time.monotonic() - clock, 3),
             "deadline_reached": deadline.hit,
             "side": str(options.side) if options.side else None,
+            # Keys the device check does not read (meant for other checks, or mistyped): listed, not silently lost.
+            "options_ignored": sorted(set(target.options) - set(DeviceOptions.model_fields)),
         }
         return Attempt(
             check=self.info.id,
@@ -193,6 +199,7 @@ def _probe(
                 "status": probe.first.status if probe.first else None,
                 "error": probe.error,
                 "redirects_to_https": probe.redirects_to_https,
+                "login_path": probe.path,
                 "login": probe.scheme,
                 "login_attempts": probe.attempts,
                 "login_accepted": probe.accepted is not None,

@@ -26,9 +26,16 @@ class TokenBucket:
     A capacity of one means no bursts: the rate the user gives is the highest rate the device ever sees.
     """
 
-    def __init__(self, rate_per_s: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate_per_s: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._interval = 1.0 / rate_per_s
         self._clock = clock
+        self._sleep = sleep
         self._lock = threading.Lock()
         self._next = clock()
 
@@ -42,7 +49,7 @@ class TokenBucket:
             self._next = slot + self._interval
         # Sleeping outside the lock lets the next caller reserve the slot after ours meanwhile.
         if slot > now:
-            time.sleep(slot - now)
+            self._sleep(slot - now)
 
 
 @dataclass
