@@ -93,8 +93,10 @@ def main(runs: int = 5) -> None:
             verdict = "meets" if ours <= target else "MISSES"
             ratio = ours / anchor
             ratio_verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
-            print(f"  {name} image ({size:.1f} MiB): scan firmware {ours:5.2f} s (target < {target:g} s: {verdict}); "
-                  f"unblob -e alone {anchor:5.2f} s; ratio {ratio:4.2f}x (target <= {TARGET_RATIO}x: {ratio_verdict})")  # fmt: skip
+            print(
+                f"  {name} image ({size:.1f} MiB): scan firmware {ours:5.2f} s (target < {target:g} s: {verdict}); "
+                f"unblob -e alone {anchor:5.2f} s; ratio {ratio:4.2f}x (target <= {TARGET_RATIO}x: {ratio_verdict})"
+            )
         images = []
         for index in range(20):
             folder = work / f"batch-{index}"
