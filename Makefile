@@ -33,6 +33,9 @@ demo: $(STAMP)
 	$(BIN)/iotprofile documents examples/router/product.yaml --results examples/router/results.yaml \
 		-o out/router/documents --record --db $(DEMO_DB) \
 		--assessor demo@example.com
+	$(BIN)/iotprofile scan sbom examples/router/evidence/router-sbom.cdx.json --vulndb examples/vulndb \
+		--product acme-router-ax3000 --component router --db $(DEMO_DB) --assessor demo@example.com \
+		--format sarif -o out/router/scan-sbom.sarif
 	$(BIN)/iotprofile assess status acme-router-ax3000 --db $(DEMO_DB)
 	$(BIN)/iotprofile crosswalk nist-ir-8425a:DP-1 --component-kind device
 	$(BIN)/iotprofile export nist-ir-8425a --format oscal -o out/profiles/nist-ir-8425a.oscal.json
@@ -41,6 +44,7 @@ demo: $(STAMP)
 	$(BIN)/iotprofile profile build examples/profile-build/router.yaml -o out/router-profile
 	@echo "Reports: out/router/report.html, out/smart-plug/report.html (and .pdf, .md, .json, .csv, .xlsx, OSCAL)"
 	@echo "Documents: out/router/documents/, out/smart-plug/documents/ (coverage.json lists what each serves)"
+	@echo "SBOM scan (SARIF): out/router/scan-sbom.sarif; its evidence is recorded in out/iotprofile.db"
 	@echo "Profile built from standards: out/router-profile/example-router-profile.html (review queue: review.yaml)"
 
 lint: $(STAMP)
