@@ -51,7 +51,11 @@ class Bound:
     def describe(self) -> str:
         """``TLS version >= 1.2`` and the like."""
         sign = {Direction.MIN: ">=", Direction.MAX: "<=", Direction.EXACT: "="}[self.direction]
-        value = f"{self.value:g}"
+        # Versions keep their decimal (TLS 1.0); other values are written out whole, never as 7.776e+06 seconds.
+        if self.parameter is Parameter.TLS_VERSION:
+            value = f"{self.value:.1f}"
+        else:
+            value = f"{self.value:.0f}" if self.value.is_integer() else f"{self.value:g}"
         return f"{self.parameter.value} {sign} {value}"
 
 
@@ -103,7 +107,7 @@ _TLS_ONLY = re.compile(r"\bonly (?:tls|dtls)\s*(?:v(?:ersion)?\.?\s*)?(1\.[0-3])
 _KEY = re.compile(
     rf"(?P<pre>{_AT_LEAST}\s+)?(?P<bits>\d{{3,5}})[- ]?bits?\b|\b(?:aes|rsa|ecc|ecdsa|dh)[- ](?P<alg>\d{{3,5}})\b"
 )
-_PASSWORD = re.compile(_BOUND + _NUM + r"\s*(?:or more\s+|or fewer\s+)?(?:characters?|chars?|digits?)\b")
+_PASSWORD = re.compile(_BOUND + _NUM + r"(?:\s*|-)(?:or more\s+|or fewer\s+)?(?:characters?|chars?|digits?)\b")
 _TIME = re.compile(_BOUND + _NUM + r"\s*(?P<unit>" + "|".join(_SECONDS) + r")s?\b")
 _ATTEMPTS = re.compile(
     rf"(?:(?P<pre>{_AT_LEAST}|{_AT_MOST}|after)\s+)?{_NUM}\s+"
@@ -175,11 +179,24 @@ def bounds(text: str) -> list[Bound]:
 
 
 def stricter_of(first: Bound, second: Bound) -> int:
-    """-1 if ``first`` is stricter, 1 if ``second`` is, 0 if neither (same value)."""
+    """-1 if ``first`` is stricter, 1 if ``second`` is, 0 if neither (same value, or a floor beside a ceiling).
+
+    Two floors: the higher one asks more ("updates for at least 5 years" over "at least 3 years"); two
+    ceilings: the lower one ("within 30 days" over "within 90 days"). A floor beside a compatible ceiling
+    sets a range, and neither is stricter; an exact value is stricter than the compatible bound beside it.
+    """
     if first.value == second.value:
         return 0
     first_higher = first.value > second.value
-    return -1 if first_higher == first.parameter.more_is_stricter else 1
+    if first.direction is second.direction:
+        if first.direction is Direction.MIN:
+            return -1 if first_higher else 1
+        if first.direction is Direction.MAX:
+            return 1 if first_higher else -1
+        return -1 if first_higher == first.parameter.more_is_stricter else 1
+    if Direction.EXACT in {first.direction, second.direction}:
+        return -1 if first.direction is Direction.EXACT else 1
+    return 0
 
 
 def incompatible(first: Bound, second: Bound) -> bool:
