@@ -11,7 +11,7 @@ contradict" each other. Here, for the requirements grouped under one element:
   1. ``contradictory``: one forbids what the other requires (same subject, opposite polarity), or the two set
      values of the same parameter that no product can meet at once (a floor above a ceiling);
   2. ``stricter``: both set the same parameter and one sets the stricter value (the reason names the parameter
-     and the stricter side);
+     and the stricter side); a floor and a compatible ceiling of one parameter set a range (``complementary``);
   3. ``equivalent``: they say the same thing (high similarity, same polarity, no differing values);
   4. ``complementary``: same concept group, or a shared concept or enough shared terms: together they say more;
   5. ``unrelated``: nothing in common beyond the sub-outcome.
@@ -356,10 +356,14 @@ class Consolidator:
                 f"{forbids} forbids or disables what {requires} requires or enables (same subject, "
                 f"term similarity {sim:.2f})",
             )
+        ranges: list[tuple[Bound, Bound]] = []
         for bound_a in bounds_a:
             for bound_b in bounds_b:
                 if bound_a.parameter is bound_b.parameter and bound_a.value != bound_b.value:
                     side = stricter_of(bound_a, bound_b)
+                    if side == 0:  # a floor beside a ceiling: a range, neither stricter
+                        ranges.append((bound_a, bound_b))
+                        continue
                     stricter = a if side < 0 else b
                     return Pair(
                         element,
@@ -371,4 +375,16 @@ class Consolidator:
                         parameter=bound_a.parameter.value,
                         stricter=stricter,
                     )
+        if ranges:
+            # Different values are never "the same thing": a floor and a ceiling together set a range.
+            low, high = ranges[0]
+            return Pair(
+                element,
+                a,
+                b,
+                Relation.COMPLEMENTARY,
+                f"together they set a range of {low.parameter.value}: {a} sets {low.describe()}, "
+                f"{b} sets {high.describe()}",
+                parameter=low.parameter.value,
+            )
         return None
