@@ -172,8 +172,13 @@ def review(
     reviewer: str,
     reason: str | None = None,
     statement: str | None = None,
+    workspace: Workspace | None = None,
 ) -> Any:
-    """Record one decision in a build directory's log (the next build applies it)."""
+    """Record one decision in a build directory's log (the next build applies it).
+
+    With ``workspace``, the elements named are checked against the build's target first: a decision the next
+    build would refuse is never written.
+    """
     from pydantic import ValidationError
 
     from iotprofile.catalog.source import first_error, read_located
@@ -202,6 +207,23 @@ def review(
             where=str(queue_path),
             tip="requirements are written standard:id, proposals proposal:ID",
         )
+    if subject in proposals and (verdict == Verdict.OVERRIDE or elements):
+        raise PipelineError("a proposal is accepted or rejected, not moved to elements", where=subject)
+    if workspace is not None and elements:
+        from iotprofile.profiles.resolve import resolve
+
+        target = str(queue.get("target") or "")
+        try:
+            document = resolve(workspace.catalogs, target)
+        except UnknownDocumentError as exc:
+            raise PipelineError(exc.message, where=str(queue_path), tip=exc.tip) from None
+        unknown = [element for element in elements if element not in document]
+        if unknown:
+            raise PipelineError(
+                f"element(s) not in {target}: {', '.join(unknown)}",
+                where=subject,
+                tip=f"see 'iotprofile catalog show {target}'",
+            )
     log = load_decisions(out_dir / DECISIONS_FILE)
     log += review_edits(queue_path, log)
     try:

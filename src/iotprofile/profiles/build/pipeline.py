@@ -128,6 +128,26 @@ def _check_given(requirement: Requirement, target: Target) -> str:
     return element
 
 
+def _check_decisions(
+    in_force: dict[str, ReviewDecision],
+    requirements: RequirementSet,
+    target: Target,
+    *,
+    edits: Sequence[ReviewDecision],
+) -> None:
+    """Refuse a decision in force that names an element the target lacks, naming the file it came from."""
+    for subject, decision in in_force.items():
+        if subject not in requirements:
+            continue
+        unknown = [element for element in decision.elements if element not in target.document]
+        if unknown:
+            raise PipelineError(
+                f"review decision on {subject} names element(s) not in {target.id}: {', '.join(unknown)}",
+                where=REVIEW_FILE if decision in edits else DECISIONS_FILE,
+                tip="record a new decision on it with 'iotprofile profile review'",
+            )
+
+
 def _place(
     requirement: Requirement,
     suggestion: Suggestion,
@@ -138,12 +158,6 @@ def _place(
     if requirement.element:
         return Placement(key, (_check_given(requirement, target),), Decision.GIVEN)
     if decision is not None:
-        unknown = [element for element in decision.elements if element not in target.document]
-        if unknown:
-            raise PipelineError(
-                f"review decision on {key} names element(s) not in {target.id}: {', '.join(unknown)}",
-                where=DECISIONS_FILE,
-            )
         if decision.verdict is Verdict.REJECT:
             return Placement(key, (), None, decision.reviewer)
         if decision.verdict is Verdict.OVERRIDE:
@@ -163,8 +177,10 @@ def run_build(workspace: Workspace, config: BuildConfig, out_dir: Path) -> Build
     strengths = define_all(requirements)
 
     log = load_decisions(out_dir / DECISIONS_FILE)
-    log += review_edits(out_dir / REVIEW_FILE, log)
+    edits = review_edits(out_dir / REVIEW_FILE, log)
+    log += edits
     in_force = current(log)
+    _check_decisions(in_force, requirements, target, edits=edits)
     learned = _learned(config.learn_from, requirements)
 
     settings = GroupSettings() if config.threshold is None else GroupSettings(threshold=config.threshold)
