@@ -152,10 +152,16 @@ def review_edits(path: Path, log: Sequence[ReviewDecision]) -> list[ReviewDecisi
             if not isinstance(item, dict) or item.get("decision") in {None, "", "pending"}:
                 continue
             subject = item.get("requirement") if section == "requirements" else f"proposal:{item.get('id')}"
+            elements = item.get("elements") or ()
+            suggestions = item.get("suggestions") or []
+            if item.get("decision") == Verdict.ACCEPT and not elements and suggestions:
+                # A plain "accept" is of the first suggestion the reviewer saw: record it by name, so a re-grouping
+                # that ranks another element first cannot move what was accepted.
+                elements = (suggestions[0].get("element"),) if isinstance(suggestions[0], dict) else ()
             raw = {
                 "subject": subject,
                 "verdict": item.get("decision"),
-                "elements": item.get("elements") or (),
+                "elements": elements,
                 "statement": item.get("statement") if section == "proposals" else None,
                 "reviewer": item.get("reviewer"),
                 "decided_at": item.get("decided_at") or now(),
@@ -169,9 +175,16 @@ def review_edits(path: Path, log: Sequence[ReviewDecision]) -> list[ReviewDecisi
                 if loc:
                     place = (*place, {"verdict": "decision", "subject": "requirement"}.get(str(loc[0]), loc[0]))
                 raise located.error(PipelineError, place, message) from None
+            if not item.get("decided_at") and any(_same(decision, logged) for logged in log):
+                continue  # taken in before (by 'profile review'), with the time it was taken in
             if decision not in log and decision not in edits:
                 edits.append(decision)
     return edits
+
+
+def _same(first: ReviewDecision, second: ReviewDecision) -> bool:
+    """Whether two decisions say the same thing, whenever they were made."""
+    return first.model_copy(update={"decided_at": second.decided_at}) == second
 
 
 def decided_labels(
