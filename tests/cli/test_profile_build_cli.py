@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -376,3 +377,55 @@ def test_an_unknown_element_typed_into_review_yaml_writes_nothing(config: Path, 
     line = error_line(invoke("profile", "build", config, "-o", reviewed))
     assert line.startswith("error: review.yaml") and "XX-9" in line
     assert snapshot(reviewed) == before
+
+
+def test_a_plain_accept_keeps_the_element_the_reviewer_saw(tmp_path: Path) -> None:
+    folder = tmp_path / "config"
+    folder.mkdir()
+    config = build_config(folder, [*ROUTER_ROWS, SIMILAR_TO_V3])
+    out = tmp_path / "out"
+    build(config, out)
+    seen = first_candidates(out)["t-std:V7"]
+    assert seen not in {None, "CSA-1"}
+    review(out, "t-std:V7", "--accept", "--by", "alice")
+    # This override makes Group rank CSA-1 first for V7 (see test_an_override_pulls_a_near_identical_requirement).
+    review(out, "t-std:V3", "--override", "CSA-1", "--by", "bob")
+    build(config, out)
+    assert trace(out)["V7"] == [(seen, "accepted", "alice")]
+
+
+def test_nothing_to_accept_where_group_abstains(tmp_path: Path) -> None:
+    folder = tmp_path / "config"
+    folder.mkdir()
+    config = build_config(folder, [*ROUTER_ROWS, ("V8", "The LED should be blue.")])
+    out = tmp_path / "out"
+    build(config, out)
+    assert first_candidates(out)["t-std:V8"] is None
+    before = snapshot(out)
+    line = error_line(invoke("profile", "review", out, "t-std:V8", "--accept", "--by", "alice"))
+    assert "nothing to accept" in line and "--override" in line
+    assert snapshot(out) == before
+
+
+def test_a_hand_edit_does_not_come_back_over_a_later_decision(
+    config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iotprofile.profiles.build import review as review_module
+
+    ticks = iter(range(10_000))
+    monkeypatch.setattr(
+        review_module, "now", lambda: datetime(2026, 11, 1, 12, 0, tzinfo=UTC) + timedelta(minutes=next(ticks))
+    )
+    out = tmp_path / "out"
+    build(config, out)
+    queue = load(out / "review.yaml")
+    for item in queue["requirements"]:
+        if item["requirement"] == "t-std:V6":
+            item.update(decision="override", elements=["IAC-1a"], reviewer="dana")
+    (out / "review.yaml").write_text(yaml.safe_dump(queue, sort_keys=False), encoding="utf-8")
+    # The reviewer changes their mind on the command line (which takes the hand edit in first).
+    review(out, "t-std:V6", "--override", "PC-3", "--by", "dana")
+    build(config, out)
+    assert trace(out)["V6"] == [("PC-3", "overridden", "dana")]
+    decisions = load(out / "decisions.yaml")["decisions"]
+    assert [(d["subject"], d["elements"]) for d in decisions] == [("t-std:V6", ["IAC-1a"]), ("t-std:V6", ["PC-3"])]

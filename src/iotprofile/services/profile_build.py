@@ -209,6 +209,17 @@ def review(
         )
     if subject in proposals and (verdict == Verdict.OVERRIDE or elements):
         raise PipelineError("a proposal is accepted or rejected, not moved to elements", where=subject)
+    if subject in requirements and verdict == Verdict.ACCEPT and not elements:
+        # Record the suggestion the reviewer saw by name: a later re-grouping must not change what was accepted.
+        item = next(item for item in queue.get("requirements", []) if item.get("requirement") == subject)
+        suggested = [str(s["element"]) for s in item.get("suggestions") or [] if isinstance(s, dict) and "element" in s]
+        if not suggested:
+            raise PipelineError(
+                "Group suggested nothing here, so there is nothing to accept",
+                where=subject,
+                tip="use --override ELEMENT or --reject",
+            )
+        elements = (suggested[0],)
     if workspace is not None and elements:
         from iotprofile.profiles.resolve import resolve
 
