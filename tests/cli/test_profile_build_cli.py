@@ -429,3 +429,32 @@ def test_a_hand_edit_does_not_come_back_over_a_later_decision(
     assert trace(out)["V6"] == [("PC-3", "overridden", "dana")]
     decisions = load(out / "decisions.yaml")["decisions"]
     assert [(d["subject"], d["elements"]) for d in decisions] == [("t-std:V6", ["IAC-1a"]), ("t-std:V6", ["PC-3"])]
+
+
+def test_a_proposal_decision_stays_with_its_requirements(tmp_path: Path) -> None:
+    folder = tmp_path / "config"
+    folder.mkdir()
+    passwords = [
+        ("P2", "Administrator passwords must contain letters and digits."),
+        ("P3", "Administrator passwords must be changed at first login."),
+    ]
+    config = build_config(folder, [*ROUTER_ROWS, *passwords])
+    out = tmp_path / "out"
+    build(config, out)
+    for rid in ("V4", "V5"):
+        review(out, f"t-std:{rid}", "--reject", "--by", "alice")
+    build(config, out)
+    (leds,) = load(out / "expansion.yaml")["proposals"]
+    review(out, f"proposal:{leds['id']}", "--accept", "--by", "carol", "--statement", "LEDs can be switched off.")
+    # Three more rejections make a larger group under the same outcome, which Expand numbers first.
+    for rid in ("V2", "P2", "P3"):
+        review(out, f"t-std:{rid}", "--reject", "--by", "alice")
+    build(config, out)
+    members = {p["id"]: [m["requirement"] for m in p["members"]] for p in load(out / "expansion.yaml")["proposals"]}
+    assert members[leds["id"]] == ["t-std:V4", "t-std:V5"]
+    assert len(members) == 2 and len(set(members)) == 2
+    texts = {element["id"]: element["text"] for element in load(out / f"{PROFILE}.yaml")["elements"]}
+    assert texts[leds["id"]] == "LEDs can be switched off."
+    assert [t for t in texts.values() if t == "LEDs can be switched off."] == ["LEDs can be switched off."]
+    assert trace(out)["V4"] == [(leds["id"], "accepted", "carol")]
+    assert trace(out)["P2"][0][1] == "suggested"

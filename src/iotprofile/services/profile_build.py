@@ -235,6 +235,14 @@ def review(
                 where=subject,
                 tip=f"see 'iotprofile catalog show {target}'",
             )
+    members = next(
+        (
+            tuple(item.get("members") or ())
+            for item in queue.get("proposals", [])
+            if f"proposal:{item.get('id')}" == subject
+        ),
+        (),
+    )
     log = load_decisions(out_dir / DECISIONS_FILE)
     log += review_edits(queue_path, log)
     try:
@@ -243,6 +251,7 @@ def review(
             verdict=Verdict(verdict),
             elements=tuple(elements),
             statement=statement,
+            members=members or None,
             reviewer=reviewer,
             decided_at=now(),
             reason=reason,

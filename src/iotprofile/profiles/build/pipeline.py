@@ -8,6 +8,7 @@ writers need. It computes; :mod:`.outputs` writes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from iotprofile.errors import PipelineError
 from iotprofile.profiles.build.config import BuildConfig
 from iotprofile.profiles.build.consolidate import Consolidator, ElementConsolidation
 from iotprofile.profiles.build.define import define_all
-from iotprofile.profiles.build.expand import Proposal, expand
+from iotprofile.profiles.build.expand import Proposal, _next_id, expand
 from iotprofile.profiles.build.group import Grouper, GroupSettings, Suggestion
 from iotprofile.profiles.build.ingest import read_all
 from iotprofile.profiles.build.labels import Label, Target, crosswalk_labels, target_of
@@ -208,7 +209,9 @@ def run_build(workspace: Workspace, config: BuildConfig, out_dir: Path) -> Build
     consolidation = Consolidator().consolidate(grouped, strength_of, name=None)
 
     leftovers = [requirements.get(key) for key, placement in placements.items() if not placement.elements]
-    proposals = expand(target, leftovers, suggestions, grouper.raw_scores(leftovers))
+    proposals = _keep_decided_ids(
+        expand(target, leftovers, suggestions, grouper.raw_scores(leftovers)), in_force, target
+    )
     proposals = [proposal for proposal in proposals if _kept(proposal, in_force)]
     profile = tailor(config, target, proposals, in_force)
     resolved = resolve_profile(profile, target.document)
@@ -238,6 +241,48 @@ def run_build(workspace: Workspace, config: BuildConfig, out_dir: Path) -> Build
         resolved=resolved,
         trace=trace,
     )
+
+
+def _keep_decided_ids(
+    proposals: Sequence[Proposal], decisions: dict[str, ReviewDecision], target: Target
+) -> list[Proposal]:
+    """Give each decided proposal's ID back to the proposal drawn from (most of) the same requirements.
+
+    Expand numbers proposals afresh in every build (largest first); when a review moves requirements, the
+    numbering shifts, and a decision on ``proposal:IAC-3`` (with the reviewer's statement) would silently apply
+    to another group of requirements. A decision records the proposal's members; the proposal sharing most of
+    them keeps the decided ID (and so its outcome); the others are numbered around every decided ID.
+    """
+    decided = sorted(
+        (subject.removeprefix("proposal:"), set(decision.members))
+        for subject, decision in decisions.items()
+        if decision.is_proposal and decision.members
+    )
+    assigned: dict[int, str] = {}
+    for decided_id, members in decided:
+        overlaps = [
+            (len(members & set(proposal.members)), -index)
+            for index, proposal in enumerate(proposals)
+            if index not in assigned
+        ]
+        best = max(overlaps, default=(0, 0))
+        if best[0] > 0:
+            assigned[-best[1]] = decided_id
+    if not decided:
+        return list(proposals)
+    # A decided ID whose requirements went elsewhere stays reserved: a new proposal must not inherit its decision.
+    taken = {decided_id for decided_id, _ in decided}
+    result: list[Proposal] = []
+    for index, proposal in enumerate(proposals):
+        if index in assigned:
+            new_id = assigned[index]
+            parent = new_id.rsplit("-", 1)[0]
+        else:
+            parent = proposal.parent
+            new_id = proposal.id if proposal.id not in taken else _next_id(target, parent, taken)
+        taken.add(new_id)
+        result.append(dataclasses.replace(proposal, id=new_id, parent=parent))
+    return result
 
 
 def _kept(proposal: Proposal, decisions: dict[str, ReviewDecision]) -> bool:

@@ -57,6 +57,11 @@ class ReviewDecision(Frozen):
         default=(), description="For accept and override: the element(s) chosen (accept: default the first suggestion)."
     )
     statement: str | None = Field(default=None, description="For a proposal: the reviewer's wording of its statement.")
+    members: tuple[str, ...] | None = Field(
+        default=None,
+        description="For a proposal: the requirements it was drawn from when decided, so the decision stays with "
+        "them if a later build numbers the proposals differently.",
+    )
     reviewer: str = Field(min_length=1)
     decided_at: AwareDatetime
     reason: str | None = None
@@ -163,6 +168,7 @@ def review_edits(path: Path, log: Sequence[ReviewDecision]) -> list[ReviewDecisi
                 "verdict": item.get("decision"),
                 "elements": elements,
                 "statement": item.get("statement") if section == "proposals" else None,
+                "members": (item.get("members") or None) if section == "proposals" else None,
                 "reviewer": item.get("reviewer"),
                 "decided_at": item.get("decided_at") or now(),
                 "reason": item.get("reason"),
