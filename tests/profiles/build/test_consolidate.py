@@ -164,3 +164,12 @@ def test_consolidation_is_deterministic() -> None:
         "Passwords must be at least 8 characters.",
     ]
     assert relations(texts) == relations(texts)
+
+
+def test_different_time_limits_are_not_stricter() -> None:
+    # The shipped example once called a 15-minute lockout "stricter" than a 30-minute session timeout.
+    found = pair(
+        "Web GUI authorisation must expire after 30 minutes without use.",
+        "Lock the administrator account for 15 minutes after 5 failed login attempts.",
+    )
+    assert found.relation is not Relation.STRICTER and found.relation is not Relation.CONTRADICTORY

@@ -110,3 +110,25 @@ def test_compatible_values() -> None:
     assert not incompatible(
         bound(Parameter.PASSWORD_LENGTH, 8, Direction.MIN), bound(Parameter.PASSWORD_LENGTH, 8, Direction.MAX)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("Lock the administrator account for 15 minutes after 5 failed login attempts.", "lockout"),
+        ("Web GUI authorisation must expire after 30 minutes without use.", "session"),
+        ("Security updates are provided for at least 5 years.", "support"),
+        ("Security fixes are released within 90 days.", "response"),
+    ],
+)
+def test_time_limits_say_what_they_limit(text: str, subject: str) -> None:
+    (time,) = [bound for bound in bounds(text) if bound.parameter is Parameter.TIME_LIMIT]
+    assert time.subject == subject
+
+
+def test_a_lockout_and_a_session_timeout_are_not_compared() -> None:
+    (lockout,) = bounds("Lock the account for 15 minutes.")
+    (session,) = bounds("Sessions expire after 30 minutes without use.")
+    assert not lockout.comparable(session)
+    (fix,) = bounds("Fix vulnerabilities within 30 days.")
+    assert fix.comparable(only("Security fixes are released within 90 days."))

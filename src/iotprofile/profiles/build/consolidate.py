@@ -325,7 +325,7 @@ class Consolidator:
         settings = self.settings
         for bound_a in bounds_a:
             for bound_b in bounds_b:
-                if bound_a.parameter is bound_b.parameter and incompatible(bound_a, bound_b):
+                if bound_a.comparable(bound_b) and incompatible(bound_a, bound_b):
                     return Pair(
                         element,
                         a,
@@ -359,7 +359,7 @@ class Consolidator:
         ranges: list[tuple[Bound, Bound]] = []
         for bound_a in bounds_a:
             for bound_b in bounds_b:
-                if bound_a.parameter is bound_b.parameter and bound_a.value != bound_b.value:
+                if bound_a.comparable(bound_b) and bound_a.value != bound_b.value:
                     side = stricter_of(bound_a, bound_b)
                     if side == 0:  # a floor beside a ceiling: a range, neither stricter
                         ranges.append((bound_a, bound_b))

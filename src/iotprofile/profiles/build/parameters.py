@@ -47,6 +47,13 @@ class Bound:
     direction: Direction
     #: The words it was read from.
     phrase: str
+    #: What a time limit is of (``lockout``, ``session``, ``support``, ``response``; empty if unclear): a 15-minute
+    #: lockout and a 30-minute session timeout are different quantities and are never compared.
+    subject: str = ""
+
+    def comparable(self, other: Bound) -> bool:
+        """Whether ``other`` sets the same quantity (same parameter, and the same subject for time limits)."""
+        return self.parameter is other.parameter and self.subject == other.subject
 
     def describe(self) -> str:
         """``TLS version >= 1.2`` and the like."""
@@ -116,6 +123,19 @@ _ATTEMPTS = re.compile(
 )
 
 
+#: What a time limit is about, tried in order; the first that occurs in the requirement decides.
+_TIME_SUBJECTS = (
+    ("lockout", re.compile(r"\block\w*|back-?off|\bdelay")),
+    ("session", re.compile(r"session|\bidle\b|inactiv\w*|without use|expir\w*|time-?out|logged out|log out")),
+    ("support", re.compile(r"support\w*|lifetime|end[- ]of|\bfor (?:at least |a minimum of )?\S+ years?\b")),
+    ("response", re.compile(r"\bfix\w*|patch\w*|remed\w*|vulnerab\w*|respon\w*|acknowledg\w*|updat\w*|releas\w*")),
+)
+
+
+def _time_subject(text: str) -> str:
+    return next((name for name, pattern in _TIME_SUBJECTS if pattern.search(text)), "")
+
+
 def _number(text: str) -> float:
     return float(_NUMBER_WORDS.get(text, text) if text in _NUMBER_WORDS else text)
 
@@ -164,6 +184,7 @@ def bounds(text: str) -> list[Bound]:
                 seconds,
                 _direction(match.group("pre"), default=Direction.MAX),
                 match.group(0).strip(),
+                _time_subject(lowered),
             )
         )
     found.extend(
