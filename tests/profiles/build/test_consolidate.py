@@ -173,3 +173,12 @@ def test_different_time_limits_are_not_stricter() -> None:
         "Lock the administrator account for 15 minutes after 5 failed login attempts.",
     )
     assert found.relation is not Relation.STRICTER and found.relation is not Relation.CONTRADICTORY
+
+
+def test_forbidding_an_insecure_way_complements_requiring_the_secure_one() -> None:
+    found = pair("Passwords shall not be stored in plain text.", "Passwords shall be stored hashed with a salt.")
+    assert found.relation is Relation.COMPLEMENTARY
+    # Forbidding the thing itself still contradicts requiring it.
+    assert (
+        pair("Passwords shall not be stored.", "Passwords shall be stored hashed.").relation is Relation.CONTRADICTORY
+    )

@@ -90,6 +90,12 @@ _SWITCHABLE = re.compile(
     r"\b(telnet|t?ftp|upnp|wps|ssh|snmp|debug\w*|remote (?:management|access|administration)|port forwarding|"
     r"guest (?:network|access)|dmz|tr-?069|usb|bluetooth|wep|wpa2?|jtag|uart|serial console)\b"
 )
+#: An insecure way of doing something: a requirement that forbids it ("not stored in plain text") asks for the
+#: secure way, which complements, not contradicts, one requiring that way ("stored hashed with a salt").
+_INSECURE_MANNER = re.compile(
+    r"\b(in (?:plain|clear) ?text|plain-?text|clear-?text|in the clear|unencrypted|unprotected|hard-?coded|"
+    r"unauthenticated|without (?:authentication|encryption)|insecure\w*|in an? (?:insecure|unsafe) (?:way|manner))\b"
+)
 #: Words that only carry polarity; left out when comparing what two requirements are about.
 _POLARITY_STEMS = frozenset(
     stems(
@@ -346,7 +352,12 @@ class Consolidator:
                 Relation.CONTRADICTORY,
                 f"{forbids} forbids or disables {', '.join(sorted(features))}, which {requires} requires or allows",
             )
-        if polarity_a != polarity_b and sim >= settings.same_subject:
+        forbidding = req_a.text if polarity_a < 0 else req_b.text
+        if (
+            polarity_a != polarity_b
+            and sim >= settings.same_subject
+            and not _INSECURE_MANNER.search(normalise(forbidding))
+        ):
             forbids, requires = (a, b) if polarity_a < 0 else (b, a)
             return Pair(
                 element,
