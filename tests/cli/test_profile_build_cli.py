@@ -458,3 +458,22 @@ def test_a_proposal_decision_stays_with_its_requirements(tmp_path: Path) -> None
     assert [t for t in texts.values() if t == "LEDs can be switched off."] == ["LEDs can be switched off."]
     assert trace(out)["V4"] == [(leds["id"], "accepted", "carol")]
     assert trace(out)["P2"][0][1] == "suggested"
+
+
+def test_rebuilding_never_duplicates_a_proposal_decision(config: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(config, out)
+    for rid in ("V4", "V5"):
+        review(out, f"t-std:{rid}", "--reject", "--by", "alice")
+    build(config, out)
+    (proposal,) = load(out / "expansion.yaml")["proposals"]
+    review(out, f"proposal:{proposal['id']}", "--accept", "--by", "carol", "--reason", "owners asked for it")
+    log = (out / "decisions.yaml").read_text(encoding="utf-8")
+    build(config, out)
+    build(config, out)
+    # The queue shows the accepted proposal with its generated statement; reading it back is not a new decision.
+    assert (out / "decisions.yaml").read_text(encoding="utf-8") == log
+    (entry,) = load(out / "review.yaml")["proposals"]
+    assert (entry["decision"], entry["reason"]) == ("accept", "owners asked for it")
+    (added,) = load(out / f"{PROFILE}.yaml")["elements"]
+    assert added["provenance"]["status"] == "generated"  # nobody wrote this wording

@@ -167,7 +167,11 @@ def review_edits(path: Path, log: Sequence[ReviewDecision]) -> list[ReviewDecisi
                 "subject": subject,
                 "verdict": item.get("decision"),
                 "elements": elements,
-                "statement": item.get("statement") if section == "proposals" else None,
+                "statement": (
+                    item.get("statement")
+                    if section == "proposals" and item.get("statement") != item.get("draft")
+                    else None
+                ),
                 "members": (item.get("members") or None) if section == "proposals" else None,
                 "reviewer": item.get("reviewer"),
                 "decided_at": item.get("decided_at") or now(),
@@ -181,16 +185,24 @@ def review_edits(path: Path, log: Sequence[ReviewDecision]) -> list[ReviewDecisi
                 if loc:
                     place = (*place, {"verdict": "decision", "subject": "requirement"}.get(str(loc[0]), loc[0]))
                 raise located.error(PipelineError, place, message) from None
-            if not item.get("decided_at") and any(_same(decision, logged) for logged in log):
-                continue  # taken in before (by 'profile review'), with the time it was taken in
-            if decision not in log and decision not in edits:
+            # Already logged: written back by a build, or taken in by 'profile review' (then without a time).
+            if any(_same(decision, logged, timed=bool(item.get("decided_at"))) for logged in log):
+                continue
+            if decision not in edits:
                 edits.append(decision)
     return edits
 
 
-def _same(first: ReviewDecision, second: ReviewDecision) -> bool:
-    """Whether two decisions say the same thing, whenever they were made."""
-    return first.model_copy(update={"decided_at": second.decided_at}) == second
+def _same(first: ReviewDecision, second: ReviewDecision, *, timed: bool) -> bool:
+    """Whether two decisions say the same thing (made at the same time, if ``timed``).
+
+    A proposal's members are not compared: the queue lists the proposal's current members, which may have
+    changed since the decision recorded them.
+    """
+    update: dict[str, Any] = {"members": second.members}
+    if not timed:
+        update["decided_at"] = second.decided_at
+    return first.model_copy(update=update) == second
 
 
 def decided_labels(
