@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,10 @@ from tests.factories import ROUTER_ROWS, build_config, requirements_csv
 
 from iotprofile.errors import PipelineError
 from iotprofile.profiles.build.config import load_config
-from iotprofile.profiles.build.pipeline import BuildResult, run_build
+from iotprofile.profiles.build.expand import Proposal
+from iotprofile.profiles.build.labels import Target
+from iotprofile.profiles.build.pipeline import BuildResult, _keep_decided_ids, run_build
+from iotprofile.profiles.build.review import ReviewDecision, Verdict
 from iotprofile.profiles.build.trace import Decision
 from iotprofile.services import Workspace
 
@@ -82,3 +86,33 @@ def test_the_shipped_example_builds(example: BuildResult) -> None:
 )
 def test_the_example_led_requirement_is_left_out(example: BuildResult) -> None:
     assert example.suggestions["acme-router-baseline-2026:ACME-14"].abstained
+
+
+def proposal(id: str, *members: str) -> Proposal:
+    return Proposal(id=id, parent=id.rsplit("-", 1)[0], statement="s", members=members, topic="t", terms=())
+
+
+def proposal_decision(id: str, verdict: str, *members: str) -> ReviewDecision:
+    return ReviewDecision(
+        subject=f"proposal:{id}",
+        verdict=Verdict(verdict),
+        reviewer="carol",
+        decided_at=datetime(2026, 11, 1, tzinfo=UTC),
+        members=members,
+    )
+
+
+def test_decided_proposal_ids_follow_their_members(target_8425: Target) -> None:
+    # Expand now numbers a new, larger group IAC-3; the accepted IAC-3 (LEDs) is numbered IAC-4.
+    fresh = [proposal("IAC-3", "s:P1", "s:P2", "s:P3"), proposal("IAC-4", "s:L1", "s:L2")]
+    decisions = {"proposal:IAC-3": proposal_decision("IAC-3", "accept", "s:L1", "s:L2")}
+    kept = {p.id: p.members for p in _keep_decided_ids(fresh, decisions, target_8425)}
+    assert kept == {"IAC-3": ("s:L1", "s:L2"), "IAC-4": ("s:P1", "s:P2", "s:P3")}
+
+
+def test_a_decided_id_whose_members_went_elsewhere_is_not_reused(target_8425: Target) -> None:
+    # SU-3 was rejected; its requirements were then placed. A new group must not inherit the rejection.
+    fresh = [proposal("SU-3", "s:N1", "s:N2")]
+    decisions = {"proposal:SU-3": proposal_decision("SU-3", "reject", "s:R1", "s:R2")}
+    (kept,) = _keep_decided_ids(fresh, decisions, target_8425)
+    assert kept.id == "SU-4" and kept.members == ("s:N1", "s:N2")
