@@ -182,3 +182,18 @@ def test_forbidding_an_insecure_way_complements_requiring_the_secure_one() -> No
     assert (
         pair("Passwords shall not be stored.", "Passwords shall be stored hashed.").relation is Relation.CONTRADICTORY
     )
+
+
+def test_disabling_old_tls_versions_is_not_weaker_than_requiring_a_newer_one() -> None:
+    # "Disable TLS 1.0 and 1.1" sets TLS >= 1.2: the same floor as "TLS 1.2 or higher", so neither is stricter.
+    found = pair("TLS 1.0 and TLS 1.1 shall be disabled.", "The device shall support TLS 1.2 or higher.")
+    assert found.relation is Relation.COMPLEMENTARY
+    stricter = pair("TLS 1.0 and TLS 1.1 shall be disabled.", "The device shall accept TLS 1.3 or higher only.")
+    assert (stricter.relation, stricter.stricter) == (Relation.STRICTER, "R2")
+
+
+def test_not_doing_what_the_other_requires_at_the_same_value_still_contradicts() -> None:
+    found = pair(
+        "Lock the account after 5 failed login attempts.", "Do not lock the account after 5 failed login attempts."
+    )
+    assert found.relation is Relation.CONTRADICTORY

@@ -19,6 +19,10 @@ def only(text: str) -> Bound:
         ("The device shall support TLS 1.2 or higher.", Parameter.TLS_VERSION, 1.2, Direction.MIN),
         ("Use TLS v1.2 or TLS 1.3 for every connection.", Parameter.TLS_VERSION, 1.2, Direction.MIN),
         ("Connections shall use only TLS 1.3.", Parameter.TLS_VERSION, 1.3, Direction.EXACT),
+        # Forbidding versions sets the floor above them.
+        ("TLS 1.0 and TLS 1.1 shall be disabled.", Parameter.TLS_VERSION, 1.2, Direction.MIN),
+        ("SSL 3.0 and TLS 1.0 must not be used.", Parameter.TLS_VERSION, 1.1, Direction.MIN),
+        ("The device shall not support TLS versions below 1.2.", Parameter.TLS_VERSION, 1.2, Direction.MIN),
         ("RSA keys shall be at least 3072 bits.", Parameter.KEY_BITS, 3072, Direction.MIN),
         ("Sign images with RSA-2048.", Parameter.KEY_BITS, 2048, Direction.MIN),
         ("Passwords must be at least 12 characters long.", Parameter.PASSWORD_LENGTH, 12, Direction.MIN),

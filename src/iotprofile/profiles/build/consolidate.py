@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from iotprofile.catalog.vocabulary import Strength
-from iotprofile.profiles.build.parameters import Bound, bounds, incompatible, stricter_of
+from iotprofile.profiles.build.parameters import Bound, Parameter, bounds, incompatible, stricter_of
 from iotprofile.profiles.build.requirements import Requirement
 from iotprofile.profiles.build.text import concepts, normalise, readable, stems, terms, words
 
@@ -80,7 +80,8 @@ CONCEPT_NAMES: dict[str, str] = {
 
 #: Words that make a requirement forbid (negative) or require/enable (positive) its subject.
 _NEGATIVE = re.compile(
-    r"\b(must not|shall not|should not|may not|not be|never|no longer|disabled?|disallow\w*|prohibit\w*|forbid\w*|"
+    r"\b(must not|shall not|should not|may not|do not|does not|don't|not be|never|no longer|"
+    r"disabled?|disallow\w*|prohibit\w*|forbid\w*|"
     r"prevent\w*|block\w*|den(y|ies|ied)|reject\w*|refuse\w*|remov\w*|turn(ed)? off|switch(ed)? off|off by default|"
     r"not (enable|allow|permit|support|use|expose|activate)\w*)\b"
 )
@@ -353,9 +354,17 @@ class Consolidator:
                 f"{forbids} forbids or disables {', '.join(sorted(features))}, which {requires} requires or allows",
             )
         forbidding = req_a.text if polarity_a < 0 else req_b.text
+        # Both set compatible TLS floors ("disable TLS 1.0 and 1.1" / "TLS 1.2 or higher"): forbidding old versions
+        # is how a floor is worded, so the values decide (rule 2 below), not the wording.
+        same_quantity = any(
+            bound_a.parameter is Parameter.TLS_VERSION and bound_a.comparable(bound_b)
+            for bound_a in bounds_a
+            for bound_b in bounds_b
+        )
         if (
             polarity_a != polarity_b
             and sim >= settings.same_subject
+            and not same_quantity
             and not _INSECURE_MANNER.search(normalise(forbidding))
         ):
             forbids, requires = (a, b) if polarity_a < 0 else (b, a)

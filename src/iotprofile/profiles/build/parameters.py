@@ -110,6 +110,14 @@ _BOUND = rf"(?:(?P<pre>{_AT_LEAST}|{_AT_MOST})\s+)?"
 _TLS = re.compile(
     r"\b(?:tls|dtls)\s*(?:v(?:ersion)?\.?\s*)?(1\.[0-3])(\s*(?:or|and) (?:higher|later|above|newer|greater)|\+)?"
 )
+_TLS_BELOW = re.compile(
+    r"\b(?:tls|dtls)\s*(?:versions?\s*)?(?:below|older than|lower than|prior to|earlier than|before)\s*"
+    r"(?:v(?:ersion)?\.?\s*)?(1\.[0-3])"
+)
+_FORBIDS = re.compile(
+    r"\b(disabled?|must not|shall not|should not|not be (?:used|supported|accepted|allowed|enabled)|prohibit\w*|"
+    r"forbid\w*|deprecated|reject\w*|refuse\w*)\b"
+)
 _TLS_ONLY = re.compile(r"\bonly (?:tls|dtls)\s*(?:v(?:ersion)?\.?\s*)?(1\.[0-3])\b")
 _KEY = re.compile(
     rf"(?P<pre>{_AT_LEAST}\s+)?(?P<bits>\d{{3,5}})[- ]?bits?\b|\b(?:aes|rsa|ecc|ecdsa|dh)[- ](?P<alg>\d{{3,5}})\b"
@@ -157,12 +165,21 @@ def bounds(text: str) -> list[Bound]:
     only = _TLS_ONLY.search(lowered)
     if only:
         found.append(Bound(Parameter.TLS_VERSION, float(only.group(1)), Direction.EXACT, only.group(0)))
-    else:
-        versions = list(_TLS.finditer(lowered))
-        if versions:
-            # "TLS 1.2 or 1.3", "TLS 1.2 or higher", "TLS 1.2+": the lowest version named is the floor.
-            lowest = min(versions, key=lambda match: float(match.group(1)))
-            found.append(Bound(Parameter.TLS_VERSION, float(lowest.group(1)), Direction.MIN, lowest.group(0).strip()))
+    elif below := _TLS_BELOW.search(lowered):
+        found.append(Bound(Parameter.TLS_VERSION, float(below.group(1)), Direction.MIN, below.group(0)))
+    elif (
+        (versions := list(_TLS.finditer(lowered)))
+        and _FORBIDS.search(lowered)
+        and not any(match.group(2) for match in versions)
+    ):
+        # "TLS 1.0 and TLS 1.1 shall be disabled": the versions named are forbidden, so the floor is the next one.
+        highest = max(versions, key=lambda match: float(match.group(1)))
+        floor = round(float(highest.group(1)) + 0.1, 1)
+        found.append(Bound(Parameter.TLS_VERSION, floor, Direction.MIN, highest.group(0).strip()))
+    elif versions:
+        # "TLS 1.2 or 1.3", "TLS 1.2 or higher", "TLS 1.2+": the lowest version named is the floor.
+        lowest = min(versions, key=lambda match: float(match.group(1)))
+        found.append(Bound(Parameter.TLS_VERSION, float(lowest.group(1)), Direction.MIN, lowest.group(0).strip()))
     for match in _KEY.finditer(lowered):
         bits = match.group("bits") or match.group("alg")
         found.append(Bound(Parameter.KEY_BITS, float(bits), Direction.MIN, match.group(0).strip()))
