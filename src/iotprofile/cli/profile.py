@@ -185,6 +185,7 @@ def review_command(
             reviewer=reviewer,
             reason=reason,
             statement=statement,
+            workspace=_workspace(),
         )
 
     decision = _run(action)

@@ -253,6 +253,7 @@ def to_jsonable(value: Any) -> Any:
     """Domain models, dataclasses, enums and references as JSON-ready data (for ``--format json``)."""
     from dataclasses import fields, is_dataclass
     from enum import Enum
+    from pathlib import PurePath
 
     from pydantic import BaseModel
 
@@ -260,8 +261,8 @@ def to_jsonable(value: Any) -> Any:
         return value.model_dump(mode="json")
     if is_dataclass(value) and not isinstance(value, type):
         return {item.name: to_jsonable(getattr(value, item.name)) for item in fields(value)}
-    if isinstance(value, Enum):
-        return value.value
+    if isinstance(value, Enum | PurePath):  # paths: 'profile build -f json' reports the files it wrote
+        return value.value if isinstance(value, Enum) else str(value)
     if isinstance(value, list | tuple):
         return [to_jsonable(item) for item in value]
     if isinstance(value, dict):

@@ -172,8 +172,13 @@ def review(
     reviewer: str,
     reason: str | None = None,
     statement: str | None = None,
+    workspace: Workspace | None = None,
 ) -> Any:
-    """Record one decision in a build directory's log (the next build applies it)."""
+    """Record one decision in a build directory's log (the next build applies it).
+
+    With ``workspace``, the elements named are checked against the build's target first: a decision the next
+    build would refuse is never written.
+    """
     from pydantic import ValidationError
 
     from iotprofile.catalog.source import first_error, read_located
@@ -202,6 +207,42 @@ def review(
             where=str(queue_path),
             tip="requirements are written standard:id, proposals proposal:ID",
         )
+    if subject in proposals and (verdict == Verdict.OVERRIDE or elements):
+        raise PipelineError("a proposal is accepted or rejected, not moved to elements", where=subject)
+    if subject in requirements and verdict == Verdict.ACCEPT and not elements:
+        # Record the suggestion the reviewer saw by name: a later re-grouping must not change what was accepted.
+        item = next(item for item in queue.get("requirements", []) if item.get("requirement") == subject)
+        suggested = [str(s["element"]) for s in item.get("suggestions") or [] if isinstance(s, dict) and "element" in s]
+        if not suggested:
+            raise PipelineError(
+                "Group suggested nothing here, so there is nothing to accept",
+                where=subject,
+                tip="use --override ELEMENT or --reject",
+            )
+        elements = (suggested[0],)
+    if workspace is not None and elements:
+        from iotprofile.profiles.resolve import resolve
+
+        target = str(queue.get("target") or "")
+        try:
+            document = resolve(workspace.catalogs, target)
+        except UnknownDocumentError as exc:
+            raise PipelineError(exc.message, where=str(queue_path), tip=exc.tip) from None
+        unknown = [element for element in elements if element not in document]
+        if unknown:
+            raise PipelineError(
+                f"element(s) not in {target}: {', '.join(unknown)}",
+                where=subject,
+                tip=f"see 'iotprofile catalog show {target}'",
+            )
+    members = next(
+        (
+            tuple(item.get("members") or ())
+            for item in queue.get("proposals", [])
+            if f"proposal:{item.get('id')}" == subject
+        ),
+        (),
+    )
     log = load_decisions(out_dir / DECISIONS_FILE)
     log += review_edits(queue_path, log)
     try:
@@ -210,6 +251,7 @@ def review(
             verdict=Verdict(verdict),
             elements=tuple(elements),
             statement=statement,
+            members=members or None,
             reviewer=reviewer,
             decided_at=now(),
             reason=reason,

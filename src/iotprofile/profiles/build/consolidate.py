@@ -11,7 +11,7 @@ contradict" each other. Here, for the requirements grouped under one element:
   1. ``contradictory``: one forbids what the other requires (same subject, opposite polarity), or the two set
      values of the same parameter that no product can meet at once (a floor above a ceiling);
   2. ``stricter``: both set the same parameter and one sets the stricter value (the reason names the parameter
-     and the stricter side);
+     and the stricter side); a floor and a compatible ceiling of one parameter set a range (``complementary``);
   3. ``equivalent``: they say the same thing (high similarity, same polarity, no differing values);
   4. ``complementary``: same concept group, or a shared concept or enough shared terms: together they say more;
   5. ``unrelated``: nothing in common beyond the sub-outcome.
@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from iotprofile.catalog.vocabulary import Strength
-from iotprofile.profiles.build.parameters import Bound, bounds, incompatible, stricter_of
+from iotprofile.profiles.build.parameters import Bound, Parameter, bounds, incompatible, stricter_of
 from iotprofile.profiles.build.requirements import Requirement
 from iotprofile.profiles.build.text import concepts, normalise, readable, stems, terms, words
 
@@ -81,7 +81,8 @@ CONCEPT_NAMES: dict[str, str] = {
 
 #: Words that make a requirement forbid (negative) or require/enable (positive) its subject.
 _NEGATIVE = re.compile(
-    r"\b(must not|shall not|should not|may not|not be|never|no longer|disabled?|disallow\w*|prohibit\w*|forbid\w*|"
+    r"\b(must not|shall not|should not|may not|do not|does not|don't|not be|never|no longer|"
+    r"disabled?|disallow\w*|prohibit\w*|forbid\w*|"
     r"prevent\w*|block\w*|den(y|ies|ied)|reject\w*|refuse\w*|remov\w*|turn(ed)? off|switch(ed)? off|off by default|"
     r"not (enable|allow|permit|support|use|expose|activate)\w*)\b"
 )
@@ -90,6 +91,12 @@ _POSITIVE = re.compile(r"\b(enabled?|allow\w*|permit\w*|support\w*|activat\w*|on
 _SWITCHABLE = re.compile(
     r"\b(telnet|t?ftp|upnp|wps|ssh|snmp|debug\w*|remote (?:management|access|administration)|port forwarding|"
     r"guest (?:network|access)|dmz|tr-?069|usb|bluetooth|wep|wpa2?|jtag|uart|serial console)\b"
+)
+#: An insecure way of doing something: a requirement that forbids it ("not stored in plain text") asks for the
+#: secure way, which complements, not contradicts, one requiring that way ("stored hashed with a salt").
+_INSECURE_MANNER = re.compile(
+    r"\b(in (?:plain|clear) ?text|plain-?text|clear-?text|in the clear|unencrypted|unprotected|hard-?coded|"
+    r"unauthenticated|without (?:authentication|encryption)|insecure\w*|in an? (?:insecure|unsafe) (?:way|manner))\b"
 )
 #: Words that only carry polarity; left out when comparing what two requirements are about.
 _POLARITY_STEMS = frozenset(
@@ -326,7 +333,7 @@ class Consolidator:
         settings = self.settings
         for bound_a in bounds_a:
             for bound_b in bounds_b:
-                if bound_a.parameter is bound_b.parameter and incompatible(bound_a, bound_b):
+                if bound_a.comparable(bound_b) and incompatible(bound_a, bound_b):
                     return Pair(
                         element,
                         a,
@@ -347,7 +354,20 @@ class Consolidator:
                 Relation.CONTRADICTORY,
                 f"{forbids} forbids or disables {', '.join(sorted(features))}, which {requires} requires or allows",
             )
-        if polarity_a != polarity_b and sim >= settings.same_subject:
+        forbidding = req_a.text if polarity_a < 0 else req_b.text
+        # Both set compatible TLS floors ("disable TLS 1.0 and 1.1" / "TLS 1.2 or higher"): forbidding old versions
+        # is how a floor is worded, so the values decide (rule 2 below), not the wording.
+        same_quantity = any(
+            bound_a.parameter is Parameter.TLS_VERSION and bound_a.comparable(bound_b)
+            for bound_a in bounds_a
+            for bound_b in bounds_b
+        )
+        if (
+            polarity_a != polarity_b
+            and sim >= settings.same_subject
+            and not same_quantity
+            and not _INSECURE_MANNER.search(normalise(forbidding))
+        ):
             forbids, requires = (a, b) if polarity_a < 0 else (b, a)
             return Pair(
                 element,
@@ -357,10 +377,14 @@ class Consolidator:
                 f"{forbids} forbids or disables what {requires} requires or enables (same subject, "
                 f"term similarity {sim:.2f})",
             )
+        ranges: list[tuple[Bound, Bound]] = []
         for bound_a in bounds_a:
             for bound_b in bounds_b:
-                if bound_a.parameter is bound_b.parameter and bound_a.value != bound_b.value:
+                if bound_a.comparable(bound_b) and bound_a.value != bound_b.value:
                     side = stricter_of(bound_a, bound_b)
+                    if side == 0:  # a floor beside a ceiling: a range, neither stricter
+                        ranges.append((bound_a, bound_b))
+                        continue
                     stricter = a if side < 0 else b
                     return Pair(
                         element,
@@ -372,4 +396,16 @@ class Consolidator:
                         parameter=bound_a.parameter.value,
                         stricter=stricter,
                     )
+        if ranges:
+            # Different values are never "the same thing": a floor and a ceiling together set a range.
+            low, high = ranges[0]
+            return Pair(
+                element,
+                a,
+                b,
+                Relation.COMPLEMENTARY,
+                f"together they set a range of {low.parameter.value}: {a} sets {low.describe()}, "
+                f"{b} sets {high.describe()}",
+                parameter=low.parameter.value,
+            )
         return None

@@ -139,11 +139,17 @@ def review_queue(result: BuildResult) -> dict[str, Any]:
             "id": proposal.id,
             "parent": proposal.parent,
             "statement": (decision.statement if decision and decision.statement else proposal.statement),
+            # The generated statement: a statement left equal to it is not the reviewer's wording.
+            "draft": proposal.statement,
             "members": list(proposal.members),
             "decision": decision.verdict.value if decision else "pending",
         }
         if decision is not None:
-            entry |= {"reviewer": decision.reviewer, "decided_at": decision.decided_at.isoformat()}
+            entry |= {
+                "reviewer": decision.reviewer,
+                "decided_at": decision.decided_at.isoformat(),
+                **({"reason": decision.reason} if decision.reason else {}),
+            }
         proposals.append(entry)
     pending = sum(1 for item in items if item.get("decision") == "pending")
     return {

@@ -47,11 +47,22 @@ class Bound:
     direction: Direction
     #: The words it was read from.
     phrase: str
+    #: What a time limit is of (``lockout``, ``session``, ``support``, ``response``; empty if unclear): a 15-minute
+    #: lockout and a 30-minute session timeout are different quantities and are never compared.
+    subject: str = ""
+
+    def comparable(self, other: Bound) -> bool:
+        """Whether ``other`` sets the same quantity (same parameter, and the same subject for time limits)."""
+        return self.parameter is other.parameter and self.subject == other.subject
 
     def describe(self) -> str:
         """``TLS version >= 1.2`` and the like."""
         sign = {Direction.MIN: ">=", Direction.MAX: "<=", Direction.EXACT: "="}[self.direction]
-        value = f"{self.value:g}"
+        # Versions keep their decimal (TLS 1.0); other values are written out whole, never as 7.776e+06 seconds.
+        if self.parameter is Parameter.TLS_VERSION:
+            value = f"{self.value:.1f}"
+        else:
+            value = f"{self.value:.0f}" if self.value.is_integer() else f"{self.value:g}"
         return f"{self.parameter.value} {sign} {value}"
 
 
@@ -99,17 +110,38 @@ _BOUND = rf"(?:(?P<pre>{_AT_LEAST}|{_AT_MOST})\s+)?"
 _TLS = re.compile(
     r"\b(?:tls|dtls)\s*(?:v(?:ersion)?\.?\s*)?(1\.[0-3])(\s*(?:or|and) (?:higher|later|above|newer|greater)|\+)?"
 )
+_TLS_BELOW = re.compile(
+    r"\b(?:tls|dtls)\s*(?:versions?\s*)?(?:below|older than|lower than|prior to|earlier than|before)\s*"
+    r"(?:v(?:ersion)?\.?\s*)?(1\.[0-3])"
+)
+_FORBIDS = re.compile(
+    r"\b(disabled?|must not|shall not|should not|not be (?:used|supported|accepted|allowed|enabled)|prohibit\w*|"
+    r"forbid\w*|deprecated|reject\w*|refuse\w*)\b"
+)
 _TLS_ONLY = re.compile(r"\bonly (?:tls|dtls)\s*(?:v(?:ersion)?\.?\s*)?(1\.[0-3])\b")
 _KEY = re.compile(
     rf"(?P<pre>{_AT_LEAST}\s+)?(?P<bits>\d{{3,5}})[- ]?bits?\b|\b(?:aes|rsa|ecc|ecdsa|dh)[- ](?P<alg>\d{{3,5}})\b"
 )
-_PASSWORD = re.compile(_BOUND + _NUM + r"\s*(?:or more\s+|or fewer\s+)?(?:characters?|chars?|digits?)\b")
+_PASSWORD = re.compile(_BOUND + _NUM + r"(?:\s*|-)(?:or more\s+|or fewer\s+)?(?:characters?|chars?|digits?)\b")
 _TIME = re.compile(_BOUND + _NUM + r"\s*(?P<unit>" + "|".join(_SECONDS) + r")s?\b")
 _ATTEMPTS = re.compile(
     rf"(?:(?P<pre>{_AT_LEAST}|{_AT_MOST}|after)\s+)?{_NUM}\s+"
     r"(?:consecutive\s+|unsuccessful\s+|failed\s+|invalid\s+|incorrect\s+)*(?:login\s+|authentication\s+)?"
     r"(?:attempts?|tries|failures)\b"
 )
+
+
+#: What a time limit is about, tried in order; the first that occurs in the requirement decides.
+_TIME_SUBJECTS = (
+    ("lockout", re.compile(r"\block\w*|back-?off|\bdelay")),
+    ("session", re.compile(r"session|\bidle\b|inactiv\w*|without use|expir\w*|time-?out|logged out|log out")),
+    ("support", re.compile(r"support\w*|lifetime|end[- ]of|\bfor (?:at least |a minimum of )?\S+ years?\b")),
+    ("response", re.compile(r"\bfix\w*|patch\w*|remed\w*|vulnerab\w*|respon\w*|acknowledg\w*|updat\w*|releas\w*")),
+)
+
+
+def _time_subject(text: str) -> str:
+    return next((name for name, pattern in _TIME_SUBJECTS if pattern.search(text)), "")
 
 
 def _number(text: str) -> float:
@@ -133,12 +165,21 @@ def bounds(text: str) -> list[Bound]:
     only = _TLS_ONLY.search(lowered)
     if only:
         found.append(Bound(Parameter.TLS_VERSION, float(only.group(1)), Direction.EXACT, only.group(0)))
-    else:
-        versions = list(_TLS.finditer(lowered))
-        if versions:
-            # "TLS 1.2 or 1.3", "TLS 1.2 or higher", "TLS 1.2+": the lowest version named is the floor.
-            lowest = min(versions, key=lambda match: float(match.group(1)))
-            found.append(Bound(Parameter.TLS_VERSION, float(lowest.group(1)), Direction.MIN, lowest.group(0).strip()))
+    elif below := _TLS_BELOW.search(lowered):
+        found.append(Bound(Parameter.TLS_VERSION, float(below.group(1)), Direction.MIN, below.group(0)))
+    elif (
+        (versions := list(_TLS.finditer(lowered)))
+        and _FORBIDS.search(lowered)
+        and not any(match.group(2) for match in versions)
+    ):
+        # "TLS 1.0 and TLS 1.1 shall be disabled": the versions named are forbidden, so the floor is the next one.
+        highest = max(versions, key=lambda match: float(match.group(1)))
+        floor = round(float(highest.group(1)) + 0.1, 1)
+        found.append(Bound(Parameter.TLS_VERSION, floor, Direction.MIN, highest.group(0).strip()))
+    elif versions:
+        # "TLS 1.2 or 1.3", "TLS 1.2 or higher", "TLS 1.2+": the lowest version named is the floor.
+        lowest = min(versions, key=lambda match: float(match.group(1)))
+        found.append(Bound(Parameter.TLS_VERSION, float(lowest.group(1)), Direction.MIN, lowest.group(0).strip()))
     for match in _KEY.finditer(lowered):
         bits = match.group("bits") or match.group("alg")
         found.append(Bound(Parameter.KEY_BITS, float(bits), Direction.MIN, match.group(0).strip()))
@@ -160,6 +201,7 @@ def bounds(text: str) -> list[Bound]:
                 seconds,
                 _direction(match.group("pre"), default=Direction.MAX),
                 match.group(0).strip(),
+                _time_subject(lowered),
             )
         )
     found.extend(
@@ -175,11 +217,24 @@ def bounds(text: str) -> list[Bound]:
 
 
 def stricter_of(first: Bound, second: Bound) -> int:
-    """-1 if ``first`` is stricter, 1 if ``second`` is, 0 if neither (same value)."""
+    """-1 if ``first`` is stricter, 1 if ``second`` is, 0 if neither (same value, or a floor beside a ceiling).
+
+    Two floors: the higher one asks more ("updates for at least 5 years" over "at least 3 years"); two
+    ceilings: the lower one ("within 30 days" over "within 90 days"). A floor beside a compatible ceiling
+    sets a range, and neither is stricter; an exact value is stricter than the compatible bound beside it.
+    """
     if first.value == second.value:
         return 0
     first_higher = first.value > second.value
-    return -1 if first_higher == first.parameter.more_is_stricter else 1
+    if first.direction is second.direction:
+        if first.direction is Direction.MIN:
+            return -1 if first_higher else 1
+        if first.direction is Direction.MAX:
+            return 1 if first_higher else -1
+        return -1 if first_higher == first.parameter.more_is_stricter else 1
+    if Direction.EXACT in {first.direction, second.direction}:
+        return -1 if first.direction is Direction.EXACT else 1
+    return 0
 
 
 def incompatible(first: Bound, second: Bound) -> bool:

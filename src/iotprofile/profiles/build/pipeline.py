@@ -8,6 +8,7 @@ writers need. It computes; :mod:`.outputs` writes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from iotprofile.errors import PipelineError
 from iotprofile.profiles.build.config import BuildConfig
 from iotprofile.profiles.build.consolidate import Consolidator, ElementConsolidation
 from iotprofile.profiles.build.define import define_all
-from iotprofile.profiles.build.expand import Proposal, expand
+from iotprofile.profiles.build.expand import Proposal, _next_id, expand
 from iotprofile.profiles.build.group import Grouper, GroupSettings, Suggestion
 from iotprofile.profiles.build.ingest import read_all
 from iotprofile.profiles.build.labels import Label, Target, crosswalk_labels, target_of
@@ -128,6 +129,26 @@ def _check_given(requirement: Requirement, target: Target) -> str:
     return element
 
 
+def _check_decisions(
+    in_force: dict[str, ReviewDecision],
+    requirements: RequirementSet,
+    target: Target,
+    *,
+    edits: Sequence[ReviewDecision],
+) -> None:
+    """Refuse a decision in force that names an element the target lacks, naming the file it came from."""
+    for subject, decision in in_force.items():
+        if subject not in requirements:
+            continue
+        unknown = [element for element in decision.elements if element not in target.document]
+        if unknown:
+            raise PipelineError(
+                f"review decision on {subject} names element(s) not in {target.id}: {', '.join(unknown)}",
+                where=REVIEW_FILE if decision in edits else DECISIONS_FILE,
+                tip="record a new decision on it with 'iotprofile profile review'",
+            )
+
+
 def _place(
     requirement: Requirement,
     suggestion: Suggestion,
@@ -138,12 +159,6 @@ def _place(
     if requirement.element:
         return Placement(key, (_check_given(requirement, target),), Decision.GIVEN)
     if decision is not None:
-        unknown = [element for element in decision.elements if element not in target.document]
-        if unknown:
-            raise PipelineError(
-                f"review decision on {key} names element(s) not in {target.id}: {', '.join(unknown)}",
-                where=DECISIONS_FILE,
-            )
         if decision.verdict is Verdict.REJECT:
             return Placement(key, (), None, decision.reviewer)
         if decision.verdict is Verdict.OVERRIDE:
@@ -163,8 +178,10 @@ def run_build(workspace: Workspace, config: BuildConfig, out_dir: Path) -> Build
     strengths = define_all(requirements)
 
     log = load_decisions(out_dir / DECISIONS_FILE)
-    log += review_edits(out_dir / REVIEW_FILE, log)
+    edits = review_edits(out_dir / REVIEW_FILE, log)
+    log += edits
     in_force = current(log)
+    _check_decisions(in_force, requirements, target, edits=edits)
     learned = _learned(config.learn_from, requirements)
 
     settings = GroupSettings() if config.threshold is None else GroupSettings(threshold=config.threshold)
@@ -192,7 +209,9 @@ def run_build(workspace: Workspace, config: BuildConfig, out_dir: Path) -> Build
     consolidation = Consolidator().consolidate(grouped, strength_of, name=None)
 
     leftovers = [requirements.get(key) for key, placement in placements.items() if not placement.elements]
-    proposals = expand(target, leftovers, suggestions, grouper.raw_scores(leftovers))
+    proposals = _keep_decided_ids(
+        expand(target, leftovers, suggestions, grouper.raw_scores(leftovers)), in_force, target
+    )
     proposals = [proposal for proposal in proposals if _kept(proposal, in_force)]
     profile = tailor(config, target, proposals, in_force)
     resolved = resolve_profile(profile, target.document)
@@ -222,6 +241,48 @@ def run_build(workspace: Workspace, config: BuildConfig, out_dir: Path) -> Build
         resolved=resolved,
         trace=trace,
     )
+
+
+def _keep_decided_ids(
+    proposals: Sequence[Proposal], decisions: dict[str, ReviewDecision], target: Target
+) -> list[Proposal]:
+    """Give each decided proposal's ID back to the proposal drawn from (most of) the same requirements.
+
+    Expand numbers proposals afresh in every build (largest first); when a review moves requirements, the
+    numbering shifts, and a decision on ``proposal:IAC-3`` (with the reviewer's statement) would silently apply
+    to another group of requirements. A decision records the proposal's members; the proposal sharing most of
+    them keeps the decided ID (and so its outcome); the others are numbered around every decided ID.
+    """
+    decided = sorted(
+        (subject.removeprefix("proposal:"), set(decision.members))
+        for subject, decision in decisions.items()
+        if decision.is_proposal and decision.members
+    )
+    assigned: dict[int, str] = {}
+    for decided_id, members in decided:
+        overlaps = [
+            (len(members & set(proposal.members)), -index)
+            for index, proposal in enumerate(proposals)
+            if index not in assigned
+        ]
+        best = max(overlaps, default=(0, 0))
+        if best[0] > 0:
+            assigned[-best[1]] = decided_id
+    if not decided:
+        return list(proposals)
+    # A decided ID whose requirements went elsewhere stays reserved: a new proposal must not inherit its decision.
+    taken = {decided_id for decided_id, _ in decided}
+    result: list[Proposal] = []
+    for index, proposal in enumerate(proposals):
+        if index in assigned:
+            new_id = assigned[index]
+            parent = new_id.rsplit("-", 1)[0]
+        else:
+            parent = proposal.parent
+            new_id = proposal.id if proposal.id not in taken else _next_id(target, parent, taken)
+        taken.add(new_id)
+        result.append(dataclasses.replace(proposal, id=new_id, parent=parent))
+    return result
 
 
 def _kept(proposal: Proposal, decisions: dict[str, ReviewDecision]) -> bool:

@@ -57,6 +57,11 @@ class ReviewDecision(Frozen):
         default=(), description="For accept and override: the element(s) chosen (accept: default the first suggestion)."
     )
     statement: str | None = Field(default=None, description="For a proposal: the reviewer's wording of its statement.")
+    members: tuple[str, ...] | None = Field(
+        default=None,
+        description="For a proposal: the requirements it was drawn from when decided, so the decision stays with "
+        "them if a later build numbers the proposals differently.",
+    )
     reviewer: str = Field(min_length=1)
     decided_at: AwareDatetime
     reason: str | None = None
@@ -152,11 +157,22 @@ def review_edits(path: Path, log: Sequence[ReviewDecision]) -> list[ReviewDecisi
             if not isinstance(item, dict) or item.get("decision") in {None, "", "pending"}:
                 continue
             subject = item.get("requirement") if section == "requirements" else f"proposal:{item.get('id')}"
+            elements = item.get("elements") or ()
+            suggestions = item.get("suggestions") or []
+            if item.get("decision") == Verdict.ACCEPT and not elements and suggestions:
+                # A plain "accept" is of the first suggestion the reviewer saw: record it by name, so a re-grouping
+                # that ranks another element first cannot move what was accepted.
+                elements = (suggestions[0].get("element"),) if isinstance(suggestions[0], dict) else ()
             raw = {
                 "subject": subject,
                 "verdict": item.get("decision"),
-                "elements": item.get("elements") or (),
-                "statement": item.get("statement") if section == "proposals" else None,
+                "elements": elements,
+                "statement": (
+                    item.get("statement")
+                    if section == "proposals" and item.get("statement") != item.get("draft")
+                    else None
+                ),
+                "members": (item.get("members") or None) if section == "proposals" else None,
                 "reviewer": item.get("reviewer"),
                 "decided_at": item.get("decided_at") or now(),
                 "reason": item.get("reason"),
@@ -169,9 +185,24 @@ def review_edits(path: Path, log: Sequence[ReviewDecision]) -> list[ReviewDecisi
                 if loc:
                     place = (*place, {"verdict": "decision", "subject": "requirement"}.get(str(loc[0]), loc[0]))
                 raise located.error(PipelineError, place, message) from None
-            if decision not in log and decision not in edits:
+            # Already logged: written back by a build, or taken in by 'profile review' (then without a time).
+            if any(_same(decision, logged, timed=bool(item.get("decided_at"))) for logged in log):
+                continue
+            if decision not in edits:
                 edits.append(decision)
     return edits
+
+
+def _same(first: ReviewDecision, second: ReviewDecision, *, timed: bool) -> bool:
+    """Whether two decisions say the same thing (made at the same time, if ``timed``).
+
+    A proposal's members are not compared: the queue lists the proposal's current members, which may have
+    changed since the decision recorded them.
+    """
+    update: dict[str, Any] = {"members": second.members}
+    if not timed:
+        update["decided_at"] = second.decided_at
+    return first.model_copy(update=update) == second
 
 
 def decided_labels(
