@@ -97,14 +97,14 @@ def test_build_writes_every_output(config: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     summary = ok(invoke("profile", "build", config, "-o", out)).stdout
     assert "6 requirements from 1 standards (t-std)" in summary
-    names = {path.name for path in out.iterdir()}
+    names = {path.relative_to(out).as_posix() for path in out.rglob("*")}
     assert {
-        f"{PROFILE}.yaml", f"{PROFILE}.md", f"{PROFILE}.html", f"{PROFILE}.profile.oscal.json",
+        f"catalog/{PROFILE}.yaml", f"{PROFILE}.md", f"{PROFILE}.html", f"{PROFILE}.profile.oscal.json",
         "traceability.csv", "traceability.xlsx", "consolidation.json", "expansion.yaml", "group.jsonl",
         "strengths.csv", "review.yaml", "decisions.yaml",
     } <= names  # fmt: skip
     assert not [name for name in names if name.startswith(".")]  # no temporary file left behind
-    assert ok(invoke("validate", out / f"{PROFILE}.yaml")).stdout.startswith("ok: ")
+    assert ok(invoke("validate", out / "catalog" / f"{PROFILE}.yaml")).stdout.startswith("ok: ")
     oscal = json.loads((out / f"{PROFILE}.profile.oscal.json").read_text(encoding="utf-8"))
     assert "profile" in oscal
     sheet = openpyxl.load_workbook(out / "traceability.xlsx").active
@@ -121,10 +121,9 @@ def test_build_writes_every_output(config: Path, tmp_path: Path) -> None:
 
 
 def test_the_built_profile_loads_from_a_catalog_dir(config: Path, tmp_path: Path) -> None:
-    out, catalogs = tmp_path / "out", tmp_path / "catalogs"
+    out = tmp_path / "out"
     build(config, out)
-    catalogs.mkdir()
-    shutil.copy(out / f"{PROFILE}.yaml", catalogs)
+    catalogs = out / "catalog"  # the build's own catalog folder works as a catalog directory as it is
     shown = json.loads(ok(invoke("--catalog-dir", catalogs, "catalog", "show", PROFILE, "-f", "json")).stdout)
     assert shown["id"] == PROFILE and shown["based_on"] == "nist-ir-8425"
     # The built profile is itself a target: it offers its base's elements.
@@ -207,7 +206,7 @@ def test_an_accepted_proposal_uses_the_reviewer_wording(config: Path, tmp_path: 
     wording = "The router's indicator lights can be switched off by the owner."
     review(out, f"proposal:{proposal['id']}", "--accept", "--by", "carol", "--statement", wording)
     build(config, out)
-    added = {element["id"]: element for element in load(out / f"{PROFILE}.yaml")["elements"]}
+    added = {element["id"]: element for element in load(out / "catalog" / f"{PROFILE}.yaml")["elements"]}
     assert added[proposal["id"]]["text"] == wording
     assert added[proposal["id"]]["provenance"]["status"] == "user"
     assert wording in (out / f"{PROFILE}.md").read_text(encoding="utf-8")
@@ -221,10 +220,10 @@ def test_a_rejected_proposal_disappears(config: Path, tmp_path: Path) -> None:
         review(out, f"t-std:{rid}", "--reject", "--by", "alice")
     build(config, out)
     (proposal,) = load(out / "expansion.yaml")["proposals"]
-    assert [e["id"] for e in load(out / f"{PROFILE}.yaml")["elements"]] == [proposal["id"]]
+    assert [e["id"] for e in load(out / "catalog" / f"{PROFILE}.yaml")["elements"]] == [proposal["id"]]
     review(out, f"proposal:{proposal['id']}", "--reject", "--by", "carol")
     build(config, out)
-    assert load(out / f"{PROFILE}.yaml").get("elements", []) == []
+    assert load(out / "catalog" / f"{PROFILE}.yaml").get("elements", []) == []
     assert f"({proposal['id']})" not in (out / f"{PROFILE}.md").read_text(encoding="utf-8")
     assert "V4" not in trace(out) and "V5" not in trace(out)
     assert ok(invoke("profile", "build", config, "-o", out, "-f", "json")).stdout.count('"unplaced": 2') == 1
@@ -453,7 +452,7 @@ def test_a_proposal_decision_stays_with_its_requirements(tmp_path: Path) -> None
     members = {p["id"]: [m["requirement"] for m in p["members"]] for p in load(out / "expansion.yaml")["proposals"]}
     assert members[leds["id"]] == ["t-std:V4", "t-std:V5"]
     assert len(members) == 2 and len(set(members)) == 2
-    texts = {element["id"]: element["text"] for element in load(out / f"{PROFILE}.yaml")["elements"]}
+    texts = {element["id"]: element["text"] for element in load(out / "catalog" / f"{PROFILE}.yaml")["elements"]}
     assert texts[leds["id"]] == "LEDs can be switched off."
     assert [t for t in texts.values() if t == "LEDs can be switched off."] == ["LEDs can be switched off."]
     assert trace(out)["V4"] == [(leds["id"], "accepted", "carol")]
@@ -475,5 +474,5 @@ def test_rebuilding_never_duplicates_a_proposal_decision(config: Path, tmp_path:
     assert (out / "decisions.yaml").read_text(encoding="utf-8") == log
     (entry,) = load(out / "review.yaml")["proposals"]
     assert (entry["decision"], entry["reason"]) == ("accept", "owners asked for it")
-    (added,) = load(out / f"{PROFILE}.yaml")["elements"]
+    (added,) = load(out / "catalog" / f"{PROFILE}.yaml")["elements"]
     assert added["provenance"]["status"] == "generated"  # nobody wrote this wording

@@ -97,12 +97,6 @@ def test_a_reviewed_label_pulls_a_near_identical_requirement(target_8425: Target
     assert elements(Grouper(target_8425, [*labels_8425, decision]), similar)[0] == "CSA-1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="group.py Grouper._scores: the vote strength is the largest neighbour similarity, 'nothing fits' "
-    "neighbours included, so a near-identical rejected requirement raises the other elements' votes (0.110 -> "
-    "0.121 here) instead of lowering them; reported, group.py is being tuned in main",
-)
 def test_a_rejection_lowers_the_score_of_similar_requirements(target_8425: Target, labels_8425: list[Label]) -> None:
     query = [requirement("Q", "The router's LEDs should be dimmable from the app.")]
     (before,) = Grouper(target_8425, labels_8425).suggest(query)

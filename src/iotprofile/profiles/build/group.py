@@ -146,7 +146,10 @@ class Grouper:
             total = weights.sum()
             if total <= 0:
                 continue
-            strength = weights.max()
+            # The vote is as strong as the closest neighbour that names an element: a close "nothing fits"
+            # neighbour (a rejection) must not lend its similarity to the others' votes.
+            labeled = [w for c, w in zip(columns, weights, strict=True) if self._example_labels[c] != _NONE]
+            strength = max(labeled, default=0.0)
             for column, weight in zip(columns, weights, strict=True):
                 label = self._example_labels[column]
                 if label == _NONE:

@@ -2,7 +2,7 @@
 
 Layout of the output directory::
 
-    <profile-id>.yaml            the profile in the project's format (load it with --catalog-dir)
+    catalog/<profile-id>.yaml    the profile in the project's format (use catalog/ as a --catalog-dir)
     <profile-id>.md / .html      laid out like NIST's profiles, with the requirements behind each sub-outcome
     <profile-id>.profile.oscal.json, <profile-id>.additions.oscal.json, <base>.oscal.json   OSCAL
     traceability.csv / .xlsx     one row per (profile element, source requirement)
@@ -171,7 +171,8 @@ def write_build(result: BuildResult, out_dir: Path) -> list[Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    profile_yaml = out_dir / f"{result.profile.id}.yaml"
+    # In its own folder, so that folder works as --catalog-dir (the build directory holds other data files).
+    profile_yaml = out_dir / "catalog" / f"{result.profile.id}.yaml"
     document = result.profile.model_dump(mode="json", exclude_defaults=True, by_alias=True)
     atomic_write(profile_yaml, yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120))
     written.append(profile_yaml)
