@@ -12,13 +12,21 @@ from pathlib import Path
 
 import pytest
 from tests.checks.firmware.builder import BuiltImage, ImageFormat
-from tests.checks.firmware.conftest import outside
 from tests.checks.firmware.packers import CpioEntry, TarEntry, fit_image, tar_bytes, trx_image, uimage, write_cpio
 
 from iotprofile.checks.firmware.containment import listing
 from iotprofile.checks.firmware.extract import Extraction, LimitHit, extract
 from iotprofile.checks.firmware.headers import ContainerKind
 from iotprofile.checks.interface import Limits
+
+
+def outside(parent: Path) -> set[str]:
+    """Everything under ``parent`` except the extraction root ``out`` (to prove nothing was written beside it)."""
+    return {
+        path.relative_to(parent).as_posix()
+        for path in parent.rglob("*")
+        if "out" not in path.relative_to(parent).parts[:1]
+    }
 
 
 @pytest.fixture
