@@ -10,6 +10,7 @@ from tests.checks.firmware.builder import BuiltImage, ImageFormat
 
 from iotprofile.checks.firmware.containment import ListingEntry, listing
 from iotprofile.checks.firmware.extract import Extraction, LimitHit, extract
+from iotprofile.checks.firmware.layout import root_filesystems
 from iotprofile.checks.interface import Limits
 from iotprofile.errors import CheckError
 
@@ -63,6 +64,12 @@ def test_planted_files_come_out_intact(
     # unblob rewrites the absolute link /bin/busybox to stay inside the root filesystem.
     assert os.readlink(rootfs / "usr/sbin/telnetd") == "../../bin/busybox"
     assert (rootfs / "bin/sh").resolve() == (rootfs / "bin/busybox").resolve()
+
+
+@pytest.mark.parametrize("fmt", list(ImageFormat))
+def test_root_filesystem_is_found(fmt: ImageFormat, golden_extractions: dict[ImageFormat, Extraction]) -> None:
+    result = golden_extractions[fmt]
+    assert root_filesystems(result.root) == (result.root / ROOTFS[fmt],)
 
 
 @pytest.mark.parametrize("fmt", list(ImageFormat))
