@@ -176,7 +176,11 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
         offsets.append(0)
     hit: set[LimitHit] = set()
     remaining = limits.timeout_s - (time.monotonic() - started)
-    summary, child_errors = _run_child(jobs, root, limits, remaining, hit)
+    summary, sandboxed, child_errors = _run_child(jobs, root, limits, remaining, hit)
+    if sandboxed is False:
+        warnings.append(
+            "unblob's Landlock sandbox is unavailable on this kernel: containment rests on the checks after extraction"
+        )
     neutralised = neutralise(root)
     entries, files, written = usage(root)
     if entries > limits.max_files:
@@ -235,8 +239,8 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
 
 def _run_child(
     jobs: list[tuple[str, str]], root: Path, limits: Limits, timeout_s: float, hit: set[LimitHit]
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """Run unblob on ``jobs`` in a child session, killing it at a limit; (summary per job, errors)."""
+) -> tuple[list[dict[str, Any]], bool | None, list[str]]:
+    """Run unblob on ``jobs`` in a child session, killing it at a limit; (summary per job, sandboxed, errors)."""
     with tempfile.TemporaryDirectory(prefix="iotprofile-unblob-") as work:
         job_file = Path(work) / "job.json"
         out_file = Path(work) / "summary.json"
@@ -271,10 +275,10 @@ def _run_child(
         if child.returncode != 0 and not hit:
             tail = stderr_path.read_text(encoding="utf-8", errors="replace")[-800:]
             errors.append(f"unblob child exited with {child.returncode}: {tail}")
-        summary: list[dict[str, Any]] = []
-        if out_file.exists():
-            summary = json.loads(out_file.read_text(encoding="utf-8"))
-        return summary, errors
+        if not out_file.exists():
+            return [], None, errors
+        summary = json.loads(out_file.read_text(encoding="utf-8"))
+        return summary["jobs"], bool(summary["sandbox"]), errors
 
 
 def _watch(child: subprocess.Popen[bytes], root: Path, limits: Limits, timeout_s: float, hit: set[LimitHit]) -> None:
