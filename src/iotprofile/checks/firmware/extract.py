@@ -36,6 +36,8 @@ __all__ = ["Chunk", "Coverage", "Extraction", "LimitHit", "extract"]
 
 _POLL_S = 0.1
 _CARVE_BLOCK = 1 << 20
+#: Payloads carved from one container at most (a FIT can declare thousands of image nodes).
+_MAX_PAYLOADS = 64
 
 
 class LimitHit(StrEnum):
@@ -149,6 +151,7 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
     warnings = list(container.warnings) if container else []
     if size == 0:
         warnings.append("image is empty")
+    hit: set[LimitHit] = set()
     header_chunks: list[Chunk] = []
     offsets: list[int] = []
     jobs: list[tuple[str, str]] = []
@@ -164,9 +167,16 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
         if end < size:
             # Routers often place the root filesystem right after a uImage kernel: extract what follows too.
             ranges.append(("trailing", end, size - end))
+        carved_bytes = 0
         for index, (name, offset, length) in enumerate(ranges):
+            # Headers can lie: many payloads over the same bytes must not multiply the image on disk.
+            if index >= _MAX_PAYLOADS or carved_bytes + length > limits.max_extracted_bytes:
+                hit.add(LimitHit.EXTRACTED_SIZE if index < _MAX_PAYLOADS else LimitHit.FILES)
+                warnings.append(f"{len(ranges) - index} of {len(ranges)} payloads not extracted (limits)")
+                break
             carved = out / f"{index}-{name}.bin"
             _carve(image, carved, offset, length)
+            carved_bytes += length
             jobs.append((str(carved), str(out)))
             offsets.append(offset)
     else:
@@ -174,9 +184,14 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
             warnings.append(f"{container.kind} header without usable payloads: extracting the image as it is")
         jobs.append((str(image.resolve()), str(root)))
         offsets.append(0)
-    hit: set[LimitHit] = set()
     remaining = limits.timeout_s - (time.monotonic() - started)
-    summary, sandboxed, child_errors = _run_child(jobs, root, limits, remaining, hit)
+    summary: list[dict[str, Any]] = []
+    sandboxed: bool | None = None
+    child_errors: list[str] = []
+    if LimitHit.EXTRACTED_SIZE not in hit:  # else carving alone used the byte budget: nothing left to unpack into
+        child_hit: set[LimitHit] = set()
+        summary, sandboxed, child_errors = _run_child(jobs, root, limits, remaining, child_hit)
+        hit |= child_hit
     if sandboxed is False:
         warnings.append(
             "unblob's Landlock sandbox is unavailable on this kernel: containment rests on the checks after extraction"
@@ -250,7 +265,8 @@ def _run_child(
                     "jobs": jobs,
                     "max_depth": limits.max_depth,
                     "max_file_bytes": limits.max_extracted_bytes,
-                    "process_num": min(2, os.cpu_count() or 1),
+                    # unblob starts a worker pool per job: for many small payloads one in-process worker is faster.
+                    "process_num": 1 if len(jobs) > 4 else min(2, os.cpu_count() or 1),
                     "log": str(Path(work) / "unblob.log"),
                     "out": str(out_file),
                 }
