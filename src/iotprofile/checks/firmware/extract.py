@@ -28,7 +28,7 @@ from pydantic import Field
 from iotprofile.catalog.model import Frozen
 from iotprofile.checks.firmware.containment import NeutralisedEntry, neutralise, usage
 from iotprofile.checks.firmware.headers import ContainerInfo, identify
-from iotprofile.checks.firmware.tools import bin_dir, tool_versions
+from iotprofile.checks.firmware.tools import bin_dir, missing_tools, tool_versions
 from iotprofile.checks.interface import Limits
 from iotprofile.errors import CheckError
 
@@ -149,6 +149,9 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
         )
     container = identify(image)
     warnings = list(container.warnings) if container else []
+    warnings.extend(
+        f"{tool} is not installed: formats that need it are identified but not extracted" for tool in missing_tools()
+    )
     if size == 0:
         warnings.append("image is empty")
     hit: set[LimitHit] = set()
@@ -192,6 +195,11 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
         child_hit: set[LimitHit] = set()
         summary, sandboxed, child_errors = _run_child(jobs, root, limits, remaining, child_hit)
         hit |= child_hit
+        if child_hit:
+            warnings.append(
+                f"unblob was stopped at {', '.join(sorted(child_hit))}: the files written so far are kept, but its "
+                "chunk report is lost, so coverage counts only what the container headers explain"
+            )
     if sandboxed is False:
         warnings.append(
             "unblob's Landlock sandbox is unavailable on this kernel: containment rests on the checks after extraction"
