@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from tests.checks.firmware.builder import BuiltImage, ImageFormat, build_image
 
@@ -36,12 +34,3 @@ def golden_extractions(
 def host_squashfs(tmp_path_factory: pytest.TempPathFactory) -> BuiltImage:
     """A squashfs with the host's busybox (patched version) and gcc-built programs, as the analysis sees them."""
     return build_image(tmp_path_factory.mktemp("host-image"), ImageFormat.SQUASHFS)
-
-
-def outside(parent: Path) -> set[str]:
-    """Everything under ``parent`` except the extraction root ``out`` (to prove nothing was written beside it)."""
-    return {
-        path.relative_to(parent).as_posix()
-        for path in parent.rglob("*")
-        if "out" not in path.relative_to(parent).parts[:1]
-    }

@@ -10,6 +10,7 @@ from tests.checks.firmware.builder import BuiltImage, ImageFormat
 
 from iotprofile.checks.firmware.containment import ListingEntry, listing
 from iotprofile.checks.firmware.extract import Extraction, LimitHit, extract
+from iotprofile.checks.firmware.layout import root_filesystems
 from iotprofile.checks.interface import Limits
 from iotprofile.errors import CheckError
 
@@ -63,6 +64,12 @@ def test_planted_files_come_out_intact(
     # unblob rewrites the absolute link /bin/busybox to stay inside the root filesystem.
     assert os.readlink(rootfs / "usr/sbin/telnetd") == "../../bin/busybox"
     assert (rootfs / "bin/sh").resolve() == (rootfs / "bin/busybox").resolve()
+
+
+@pytest.mark.parametrize("fmt", list(ImageFormat))
+def test_root_filesystem_is_found(fmt: ImageFormat, golden_extractions: dict[ImageFormat, Extraction]) -> None:
+    result = golden_extractions[fmt]
+    assert root_filesystems(result.root) == (result.root / ROOTFS[fmt],)
 
 
 @pytest.mark.parametrize("fmt", list(ImageFormat))
@@ -135,8 +142,29 @@ def test_timeout_kills_the_extraction(golden_images: dict[ImageFormat, BuiltImag
     result = extract(golden_images[ImageFormat.TAR_GZ].path, tmp_path / "out", Limits(timeout_s=0.3))
     assert time.monotonic() - started < 5
     assert LimitHit.TIMEOUT in result.limits_hit
+    assert any("stopped at timeout_s" in warning for warning in result.warnings)
+    assert result.coverage.unknown_bytes == result.coverage.image_size
 
 
 def test_file_count_limit(golden_images: dict[ImageFormat, BuiltImage], tmp_path: Path) -> None:
     result = extract(golden_images[ImageFormat.SQUASHFS].path, tmp_path / "out", Limits(max_files=5))
     assert LimitHit.FILES in result.limits_hit
+
+
+def test_missing_extractor_is_reported(
+    golden_images: dict[ImageFormat, BuiltImage], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without 7z on PATH, unblob identifies the gzip but cannot unpack it: a warning and an error, no crash."""
+    import shutil
+
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    unsquashfs = shutil.which("unsquashfs")
+    if unsquashfs:
+        (bare / "unsquashfs").symlink_to(unsquashfs)
+    monkeypatch.setenv("PATH", str(bare))
+    result = extract(golden_images[ImageFormat.TAR_GZ].path, tmp_path / "out", Limits())
+    assert any(warning.startswith("7z is not installed") for warning in result.warnings)
+    assert any("ExtractorDependencyNotFoundReport" in error and "7z" in error for error in result.errors)
+    assert result.coverage.chunks[0].handler == "gzip"
+    assert not any(entry.path.endswith("etc/shadow") for entry in listing(result.root))

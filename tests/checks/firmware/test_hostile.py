@@ -12,13 +12,21 @@ from pathlib import Path
 
 import pytest
 from tests.checks.firmware.builder import BuiltImage, ImageFormat
-from tests.checks.firmware.conftest import outside
 from tests.checks.firmware.packers import CpioEntry, TarEntry, fit_image, tar_bytes, trx_image, uimage, write_cpio
 
 from iotprofile.checks.firmware.containment import listing
 from iotprofile.checks.firmware.extract import Extraction, LimitHit, extract
 from iotprofile.checks.firmware.headers import ContainerKind
 from iotprofile.checks.interface import Limits
+
+
+def outside(parent: Path) -> set[str]:
+    """Everything under ``parent`` except the extraction root ``out`` (to prove nothing was written beside it)."""
+    return {
+        path.relative_to(parent).as_posix()
+        for path in parent.rglob("*")
+        if "out" not in path.relative_to(parent).parts[:1]
+    }
 
 
 @pytest.fixture
@@ -211,3 +219,49 @@ def test_symlinks_planted_after_extraction_are_neutralised(tmp_path: Path) -> No
     }
     assert {entry.path for entry in listing(root)} == {"etc", "etc/passwd", "etc/up", "inside"}
     assert Path(__file__).exists()
+
+
+def test_overlapping_fit_payloads_do_not_multiply_the_image(tmp_path: Path) -> None:
+    """A FIT whose hundred image nodes all point at the whole file: carving stops at the byte limit."""
+    import struct
+
+    from tests.checks.firmware.packers import _FdtWriter
+
+    tree = _FdtWriter()
+    tree.begin("")
+    tree.begin("images")
+    for index in range(100):
+        tree.begin(f"image-{index}")
+        tree.prop("data-position", struct.pack(">I", 0))
+        tree.prop("data-size", struct.pack(">I", 1 << 20))
+        tree.end()
+    tree.end()
+    tree.end()
+    header = tree.finish()
+    data = header + random.Random(2).randbytes((1 << 20) - len(header))
+    result = run(tmp_path, "overlap.itb", data, Limits(max_extracted_bytes=4 << 20))
+    assert result.container is not None and len(result.container.payloads) == 100
+    assert LimitHit.EXTRACTED_SIZE in result.limits_hit
+    assert result.bytes_written <= 4 << 20
+    assert any("payloads not extracted" in warning for warning in result.warnings)
+
+
+def test_many_small_fit_payloads_stop_at_the_payload_cap(tmp_path: Path) -> None:
+    import struct
+
+    from tests.checks.firmware.packers import _FdtWriter
+
+    tree = _FdtWriter()
+    tree.begin("")
+    tree.begin("images")
+    for index in range(80):
+        tree.begin(f"image-{index}")
+        tree.prop("data", struct.pack(">I", index) * 4)
+        tree.end()
+    tree.end()
+    tree.end()
+    result = run(tmp_path, "many.itb", tree.finish())
+    assert result.container is not None and len(result.container.payloads) == 80
+    carved = [entry for entry in listing(result.root) if entry.path.endswith(".bin")]
+    assert len(carved) == 64
+    assert LimitHit.FILES in result.limits_hit and LimitHit.EXTRACTED_SIZE not in result.limits_hit

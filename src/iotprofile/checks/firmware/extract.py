@@ -29,7 +29,7 @@ from iotprofile.catalog.model import Frozen
 from iotprofile.checks.firmware.containment import NeutralisedEntry, neutralise, usage
 from iotprofile.checks.firmware.headers import ContainerInfo, identify
 from iotprofile.checks.firmware.native import NativeJob, extract_natively
-from iotprofile.checks.firmware.tools import bin_dir, tool_versions
+from iotprofile.checks.firmware.tools import bin_dir, missing_tools, tool_versions
 from iotprofile.checks.interface import Limits
 from iotprofile.errors import CheckError
 
@@ -39,6 +39,8 @@ _POLL_S = 0.1
 _CARVE_BLOCK = 1 << 20
 #: Set to 0 to always extract with unblob (the fast path for squashfs and gzip payloads is on by default).
 NATIVE_ENV = "IOTPROFILE_FIRMWARE_FAST_PATH"
+#: Payloads carved from one container at most (a FIT can declare thousands of image nodes).
+_MAX_PAYLOADS = 64
 
 
 class LimitHit(StrEnum):
@@ -150,8 +152,12 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
         )
     container = identify(image)
     warnings = list(container.warnings) if container else []
+    warnings.extend(
+        f"{tool} is not installed: formats that need it are identified but not extracted" for tool in missing_tools()
+    )
     if size == 0:
         warnings.append("image is empty")
+    hit: set[LimitHit] = set()
     header_chunks: list[Chunk] = []
     offsets: list[int] = []
     jobs: list[tuple[str, str]] = []
@@ -167,9 +173,16 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
         if end < size:
             # Routers often place the root filesystem right after a uImage kernel: extract what follows too.
             ranges.append(("trailing", end, size - end))
+        carved_bytes = 0
         for index, (name, offset, length) in enumerate(ranges):
+            # Headers can lie: many payloads over the same bytes must not multiply the image on disk.
+            if index >= _MAX_PAYLOADS or carved_bytes + length > limits.max_extracted_bytes:
+                hit.add(LimitHit.EXTRACTED_SIZE if index < _MAX_PAYLOADS else LimitHit.FILES)
+                warnings.append(f"{len(ranges) - index} of {len(ranges)} payloads not extracted (limits)")
+                break
             carved = out / f"{index}-{name}.bin"
             _carve(image, carved, offset, length)
+            carved_bytes += length
             jobs.append((str(carved), str(out)))
             offsets.append(offset)
     else:
@@ -177,17 +190,29 @@ def extract(image: Path, dest: Path, limits: Limits) -> Extraction:
             warnings.append(f"{container.kind} header without usable payloads: extracting the image as it is")
         jobs.append((str(image.resolve()), str(root)))
         offsets.append(0)
-    hit: set[LimitHit] = set()
     remaining = limits.timeout_s - (time.monotonic() - started)
+    summary: list[dict[str, Any]] = []
+    sandboxed: bool | None = None
+    child_errors: list[str] = []
     native = None
-    if os.environ.get(NATIVE_ENV, "1") != "0":
+    if LimitHit.EXTRACTED_SIZE not in hit and os.environ.get(NATIVE_ENV, "1") != "0":
         native = extract_natively(jobs, timeout_s=remaining, max_bytes=limits.max_extracted_bytes)
     if native is not None:
         summary = _native_summary(jobs, native)
-        child_errors: list[str] = []
         versions = {**versions, "extractor": "iotprofile fast path (unsquashfs, zlib); unblob not needed"}
-    else:
-        summary, child_errors = _run_child(jobs, root, limits, remaining, hit)
+    elif LimitHit.EXTRACTED_SIZE not in hit:  # else carving alone used the byte budget: nothing left to unpack into
+        child_hit: set[LimitHit] = set()
+        summary, sandboxed, child_errors = _run_child(jobs, root, limits, remaining, child_hit)
+        hit |= child_hit
+        if child_hit:
+            warnings.append(
+                f"unblob was stopped at {', '.join(sorted(child_hit))}: the files written so far are kept, but its "
+                "chunk report is lost, so coverage counts only what the container headers explain"
+            )
+    if sandboxed is False:
+        warnings.append(
+            "unblob's Landlock sandbox is unavailable on this kernel: containment rests on the checks after extraction"
+        )
     neutralised = neutralise(root)
     entries, files, written = usage(root)
     if entries > limits.max_files:
@@ -257,8 +282,8 @@ def _native_summary(jobs: list[tuple[str, str]], native: list[NativeJob]) -> lis
 
 def _run_child(
     jobs: list[tuple[str, str]], root: Path, limits: Limits, timeout_s: float, hit: set[LimitHit]
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """Run unblob on ``jobs`` in a child session, killing it at a limit; (summary per job, errors)."""
+) -> tuple[list[dict[str, Any]], bool | None, list[str]]:
+    """Run unblob on ``jobs`` in a child session, killing it at a limit; (summary per job, sandboxed, errors)."""
     with tempfile.TemporaryDirectory(prefix="iotprofile-unblob-") as work:
         job_file = Path(work) / "job.json"
         out_file = Path(work) / "summary.json"
@@ -295,10 +320,10 @@ def _run_child(
         if child.returncode != 0 and not hit:
             tail = stderr_path.read_text(encoding="utf-8", errors="replace")[-800:]
             errors.append(f"unblob child exited with {child.returncode}: {tail}")
-        summary: list[dict[str, Any]] = []
-        if out_file.exists():
-            summary = json.loads(out_file.read_text(encoding="utf-8"))
-        return summary, errors
+        if not out_file.exists():
+            return [], None, errors
+        summary = json.loads(out_file.read_text(encoding="utf-8"))
+        return summary["jobs"], bool(summary["sandbox"]), errors
 
 
 def _watch(child: subprocess.Popen[bytes], root: Path, limits: Limits, timeout_s: float, hit: set[LimitHit]) -> None:

@@ -45,8 +45,29 @@ def main(job_path: str) -> int:
         )
         result = Sandbox(config, log_path, None).run(process_file, config, Path(input_path))
         summary.append({"input": input_path, "root": str(extract_root), "tasks": _tasks(result)})
-    Path(job["out"]).write_text(json.dumps(summary), encoding="utf-8")
+    Path(job["out"]).write_text(json.dumps({"sandbox": _sandbox_available(), "jobs": summary}), encoding="utf-8")
     return 0
+
+
+def _sandbox_available() -> bool:
+    """Whether unblob's Landlock sandbox can be entered here (it runs unconfined, with a log line, where not)."""
+    import threading
+
+    from unblob.sandbox import AccessFS, SandboxError, restrict_access
+
+    available: list[bool] = []
+
+    def probe() -> None:  # restricts only this throwaway thread
+        try:
+            restrict_access(AccessFS.read("/"))
+            available.append(True)
+        except SandboxError:
+            available.append(False)
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    thread.join()
+    return bool(available and available[0])
 
 
 def _tasks(result: Any) -> list[dict[str, Any]]:
