@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from tests.checks.firmware.builder import BuiltImage, ImageFormat
 
+from iotprofile.checks.firmware.analyse import find_roots
 from iotprofile.checks.firmware.containment import ListingEntry, listing
 from iotprofile.checks.firmware.extract import Extraction, LimitHit, extract
-from iotprofile.checks.firmware.layout import root_filesystems
 from iotprofile.checks.interface import Limits
 from iotprofile.errors import CheckError
 
@@ -69,7 +69,7 @@ def test_planted_files_come_out_intact(
 @pytest.mark.parametrize("fmt", list(ImageFormat))
 def test_root_filesystem_is_found(fmt: ImageFormat, golden_extractions: dict[ImageFormat, Extraction]) -> None:
     result = golden_extractions[fmt]
-    assert root_filesystems(result.root) == (result.root / ROOTFS[fmt],)
+    assert find_roots(result.root) == [result.root / ROOTFS[fmt]]
 
 
 @pytest.mark.parametrize("fmt", list(ImageFormat))

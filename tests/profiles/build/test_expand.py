@@ -22,7 +22,9 @@ def proposals(grouper: Grouper, target: Target, leftovers: list[Requirement]) ->
     found = expand(target, leftovers, suggestions, grouper.raw_scores(leftovers))
     for proposal in found:
         assert proposal.id.startswith(f"{proposal.parent}-")
-        assert proposal.statement.startswith("The IoT product addresses ")
+        assert proposal.statement.startswith(
+            ("The IoT product addresses ", "The IoT product meets requirements such as: ")
+        )
         assert proposal.topic and proposal.terms
     return {proposal.id: proposal.members for proposal in found}
 
