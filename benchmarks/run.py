@@ -54,6 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9, help="runs per measurement (median reported)")
     parser.add_argument("--skip-assess", action="store_true", help="only the catalog start-up benchmarks")
+    parser.add_argument("--skip-firmware", action="store_true", help="leave out the firmware and batch benchmarks")
     args = parser.parse_args()
     # The console script, as users run it. Byte-compile the package first, as a wheel install does (an editable
     # install under PYTHONDONTWRITEBYTECODE would otherwise recompile every module in every run).
@@ -106,6 +107,14 @@ def main() -> None:
     import grouping
 
     grouping.main(args.runs)
+    import sbom_bench
+
+    print("SBOM check")
+    sbom_bench.main()
+    if not args.skip_firmware:
+        import firmware
+
+        firmware.main(max(3, args.runs // 2))
     if args.skip_assess:
         return
     import assess_bench

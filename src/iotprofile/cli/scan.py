@@ -260,9 +260,9 @@ def scan_batch(
     fail_on: FailOnOpt = FailOn.NEVER,
 ) -> None:
     """Scan many files at once, on local worker processes or on a Dask cluster (--cluster)."""
-    from iotprofile.services.scan import file_jobs
+    from iotprofile.services.scan import file_jobs, with_shared_keys
 
     jobs = _run(lambda: file_jobs(files, vulndb=vulndb))
-    attempts = _run(lambda: _progress_runner(jobs, workers, cluster))
+    attempts = with_shared_keys(_run(lambda: _progress_runner(jobs, workers, cluster)))
     _finish(attempts, output_format=output_format, output=output, product=None, component=None, db=None,
             assessor=None, fail_on=fail_on)  # fmt: skip

@@ -182,3 +182,29 @@ def attach(
         check_records(plan, result.recorded)
         repository.add_records(product.id, plan.profile.id, result.recorded, blobs)
     return result
+
+
+def with_shared_keys(attempts: Sequence[Attempt]) -> list[Attempt]:
+    """The attempts, each firmware attempt that shares a private key with another image given that finding too.
+
+    A key in one image may be a per-model key; the same key in several images (or products) is one every unit of
+    all of them holds: the batch is where that shows.
+    """
+    from iotprofile.checks.firmware.analyse import RootAnalysis, shared_keys
+
+    analyses: dict[str, RootAnalysis] = {}
+    for attempt in attempts:
+        if attempt.check != "firmware" or attempt.status is not AttemptStatus.COMPLETED:
+            continue
+        private = [
+            key for root in attempt.facts.get("roots", []) for key in root.get("keys", {}).get("private_keys", [])
+        ]
+        analyses[attempt.input.name] = RootAnalysis(root=attempt.input.name, facts={"keys": {"private_keys": private}})
+    findings = shared_keys(analyses)
+    if not findings:
+        return list(attempts)
+    result = []
+    for attempt in attempts:
+        mine = [f for f in findings if attempt.input.name in {p["image"] for p in f.data.get("places", [])}]
+        result.append(attempt.model_copy(update={"findings": (*attempt.findings, *mine)}) if mine else attempt)
+    return result

@@ -102,3 +102,6 @@ def test_batch_on_local_workers_and_cluster_give_the_same_findings(tmp_path: Pat
 
     assert rules(local.stdout) == rules(remote.stdout)
     assert "firmware.services.telnet-enabled" in rules(local.stdout)[1]
+    # Both images carry the builder's fixed key: the batch sees it is shared, and says so in each image.
+    for found in rules(local.stdout):
+        assert "firmware.keys.shared-private-key" in found
