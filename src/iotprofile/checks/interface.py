@@ -174,6 +174,22 @@ class Check(ABC):
     def run(self, target: CheckTarget, limits: Limits) -> Attempt:
         """Observe ``target`` within ``limits``; never raise for bad input (return an error attempt)."""
 
+    def attempt(self, ref: InputRef, started: datetime, **fields: Any) -> Attempt:
+        """A completed attempt of this check on ``ref``, finished now (``fields``: findings, inventory, facts...)."""
+        return Attempt(
+            check=self.info.id,
+            check_version=self.info.version,
+            status=fields.pop("status", AttemptStatus.COMPLETED),
+            input=ref,
+            started_at=started,
+            finished_at=utc_now(),
+            **fields,
+        )
+
+    def failed(self, ref: InputRef, started: datetime, reason: str, **fields: Any) -> Attempt:
+        """An ``error`` attempt of this check on ``ref``: it could not observe, and says why."""
+        return self.attempt(ref, started, status=AttemptStatus.ERROR, reason=reason, **fields)
+
 
 def file_ref(kind: InputKind, path: Path) -> InputRef:
     """An :class:`InputRef` for a file, with its SHA-256 and size (read in chunks)."""

@@ -26,7 +26,6 @@ from iotprofile.checks.device.web import unverified_context
 from iotprofile.checks.device.wire import printable
 from iotprofile.checks.interface import (
     Attempt,
-    AttemptStatus,
     Check,
     CheckInfo,
     CheckTarget,
@@ -63,16 +62,7 @@ class DeviceCheck(Check):
         ref = InputRef(kind=InputKind.DEVICE, name=name)
 
         def failed(reason: str) -> Attempt:
-            return Attempt(
-                check=self.info.id,
-                check_version=self.info.version,
-                status=AttemptStatus.ERROR,
-                reason=reason,
-                input=ref,
-                started_at=started,
-                finished_at=utc_now(),
-                tool_versions=_versions(),
-            )
+            return self.failed(ref, started, reason, tool_versions=_versions())
 
         if target.kind != InputKind.DEVICE or not target.host:
             return failed("the device check needs a device target with a host")
@@ -117,13 +107,9 @@ class DeviceCheck(Check):
             # Keys the device check does not read (meant for other checks, or mistyped): listed, not silently lost.
             "options_ignored": sorted(set(target.options) - set(DeviceOptions.model_fields)),
         }
-        return Attempt(
-            check=self.info.id,
-            check_version=self.info.version,
-            status=AttemptStatus.COMPLETED,
-            input=ref,
-            started_at=started,
-            finished_at=utc_now(),
+        return self.attempt(
+            ref,
+            started,
             tool_versions=_versions(),
             findings=tuple(findings),
             inventory=tuple(_unique(inventory)),

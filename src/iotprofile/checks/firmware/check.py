@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 
 from iotprofile.checks.interface import (
     Attempt,
-    AttemptStatus,
     Check,
     CheckInfo,
     CheckTarget,
@@ -61,15 +60,15 @@ class FirmwareCheck(Check):
         started = utc_now()
         path = target.path
         if path is None:
-            return self._error(InputRef(kind=InputKind.FIRMWARE, name="(none)"), started, "no image given")
+            return self.failed(InputRef(kind=InputKind.FIRMWARE, name="(none)"), started, "no image given")
         try:
             ref = file_ref(InputKind.FIRMWARE, path)
         except OSError as exc:
-            return self._error(InputRef(kind=InputKind.FIRMWARE, name=str(path)), started, f"{path}: {exc.strerror}")
+            return self.failed(InputRef(kind=InputKind.FIRMWARE, name=str(path)), started, f"{path}: {exc.strerror}")
         try:
             return self._analyse(path, ref, target, limits, started)
         except CheckError as exc:
-            return self._error(ref, started, exc.one_line())
+            return self.failed(ref, started, exc.one_line())
 
     def _analyse(self, path: Path, ref: InputRef, target: CheckTarget, limits: Limits, started: Any) -> Attempt:
         from iotprofile.checks.firmware.analyse import analyse_root
@@ -109,28 +108,13 @@ class FirmwareCheck(Check):
             facts["vulndb"] = None
             facts["vulndb_note"] = "no vulnerability data was used: inventory only (give --vulndb DIR to match)"
         facts["findings_by_rule"] = dict(sorted(Counter(finding.rule for finding in findings).items()))
-        return Attempt(
-            check=self.info.id,
-            check_version=self.info.version,
-            status=AttemptStatus.COMPLETED,
-            input=ref,
-            started_at=started,
-            finished_at=utc_now(),
+        return self.attempt(
+            ref,
+            started,
             tool_versions=dict(extraction.tool_versions),
             findings=tuple(findings),
             inventory=tuple(inventory),
             facts=facts,
-        )
-
-    def _error(self, ref: InputRef, started: Any, reason: str) -> Attempt:
-        return Attempt(
-            check=self.info.id,
-            check_version=self.info.version,
-            status=AttemptStatus.ERROR,
-            reason=reason,
-            input=ref,
-            started_at=started,
-            finished_at=utc_now(),
         )
 
 

@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 
 from iotprofile.checks.interface import (
     Attempt,
-    AttemptStatus,
     Check,
     CheckInfo,
     CheckTarget,
@@ -91,18 +90,18 @@ class SbomCheck(Check):
         started = utc_now()
         path = target.path
         if path is None:
-            return self._error(InputRef(kind=InputKind.SBOM, name="(none)"), started, "no SBOM file given")
+            return self.failed(InputRef(kind=InputKind.SBOM, name="(none)"), started, "no SBOM file given")
         try:
             ref = file_ref(InputKind.SBOM, path)
         except OSError as exc:
-            return self._error(InputRef(kind=InputKind.SBOM, name=str(path)), started, f"{path}: {exc.strerror}")
+            return self.failed(InputRef(kind=InputKind.SBOM, name=str(path)), started, f"{path}: {exc.strerror}")
         facts: dict[str, Any] = {}
         try:
             document = read_sbom(path, max_bytes=min(limits.max_input_bytes, MAX_SBOM_BYTES))
             findings = [inventory_finding(document)]
             findings += self._vulnerabilities(document, target.options.get("vulndb"), facts)
         except CheckError as exc:
-            return self._error(ref, started, exc.one_line())
+            return self.failed(ref, started, exc.one_line())
         facts |= {
             "format": document.format.value,
             "spec_version": document.spec_version,
@@ -110,13 +109,9 @@ class SbomCheck(Check):
             "components": len(document.components),
             "findings_by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
         }
-        return Attempt(
-            check=self.info.id,
-            check_version=self.info.version,
-            status=AttemptStatus.COMPLETED,
-            input=ref,
-            started_at=started,
-            finished_at=utc_now(),
+        return self.attempt(
+            ref,
+            started,
             tool_versions=_tool_versions(),
             findings=tuple(findings),
             inventory=document.components,
@@ -136,14 +131,3 @@ class SbomCheck(Check):
         findings = match_inventory(document.components, db)
         facts["vulndb"] = {**db.counts(), "match_seconds": round(time.perf_counter() - begun, 3)}
         return findings
-
-    def _error(self, ref: InputRef, started: Any, reason: str) -> Attempt:
-        return Attempt(
-            check=self.info.id,
-            check_version=self.info.version,
-            status=AttemptStatus.ERROR,
-            reason=reason,
-            input=ref,
-            started_at=started,
-            finished_at=utc_now(),
-        )
