@@ -9,8 +9,9 @@ from typing import Any
 
 from iotprofile.errors import PipelineError, UnknownDocumentError
 from iotprofile.profiles.build.group import Grouper, GroupSettings, Suggestion
-from iotprofile.profiles.build.labels import Label, Target, crosswalk_labels, target_of
+from iotprofile.profiles.build.labels import Target, crosswalk_labels, target_of
 from iotprofile.profiles.build.requirements import Requirement, RequirementSet
+from iotprofile.profiles.build.review import learned_labels
 from iotprofile.services import Workspace
 
 
@@ -29,20 +30,6 @@ def read_requirements_file(path: Path, *, standard: str | None = None) -> Requir
     return read_requirement_file(path, standard)
 
 
-def _decision_labels(paths: Sequence[Path], requirements: RequirementSet, target: Target) -> list[Label]:
-    """Labels from accepted decisions of earlier builds (their review queues hold the texts)."""
-    from iotprofile.profiles.build.pipeline import _learn_labels
-    from iotprofile.profiles.build.review import load_decisions
-
-    decisions = []
-    for path in paths:
-        if not path.exists():
-            raise PipelineError("decisions file not found", where=str(path))
-        decisions.extend(load_decisions(path))
-    del requirements, target
-    return _learn_labels(decisions, paths)
-
-
 def group(
     workspace: Workspace,
     requirements: RequirementSet,
@@ -54,7 +41,7 @@ def group(
 ) -> list[Suggestion]:
     """Group's candidates for every requirement, best first (empty: abstains)."""
     target = _target(workspace, profile)
-    labels = crosswalk_labels(workspace.crosswalks, target) + _decision_labels(decisions, requirements, target)
+    labels = crosswalk_labels(workspace.crosswalks, target) + learned_labels(decisions)
     settings = GroupSettings() if threshold is None else GroupSettings(threshold=threshold)
     return Grouper(target, labels, settings).suggest(list(requirements), top=top)
 

@@ -18,8 +18,7 @@ ALONE = requirement("R5", "The fan is quiet.")
 
 
 def proposals(grouper: Grouper, target: Target, leftovers: list[Requirement]) -> dict[str, tuple[str, ...]]:
-    suggestions = {item.requirement: item for item in grouper.suggest(leftovers)}
-    found = expand(target, leftovers, suggestions, grouper.raw_scores(leftovers))
+    found = expand(target, leftovers, grouper.raw_scores(leftovers))
     for proposal in found:
         assert proposal.id.startswith(f"{proposal.parent}-")
         assert proposal.statement.startswith(
@@ -46,10 +45,9 @@ def test_proposals_are_numbered_after_the_outcomes_last_sub_outcome(
 
 
 def test_the_statement_is_drawn_from_a_member(grouper_8425: Grouper, target_8425: Target) -> None:
-    suggestions = {item.requirement: item for item in grouper_8425.suggest(PRESERVE)}
-    (proposal,) = expand(target_8425, PRESERVE, suggestions, grouper_8425.raw_scores(PRESERVE))
+    (proposal,) = expand(target_8425, PRESERVE, grouper_8425.raw_scores(PRESERVE))
     assert any(member.text.rstrip(".") in proposal.statement for member in PRESERVE)
 
 
 def test_nothing_left_over_proposes_nothing(target_8425: Target) -> None:
-    assert expand(target_8425, [], {}, {}) == []
+    assert expand(target_8425, [], {}) == []

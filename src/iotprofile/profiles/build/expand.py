@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from iotprofile.profiles.build.consolidate import CONCEPT_NAMES
-from iotprofile.profiles.build.group import Suggestion
 from iotprofile.profiles.build.labels import Target
 from iotprofile.profiles.build.requirements import Requirement
 from iotprofile.profiles.build.text import concepts, terms, words
@@ -95,7 +94,6 @@ def _central(matrix: Any, rows: Sequence[int]) -> int:
 def expand(
     target: Target,
     leftovers: Sequence[Requirement],
-    suggestions: Mapping[str, Suggestion],
     scores: Mapping[str, Mapping[str, float]],
     *,
     settings: ExpandSettings | None = None,
@@ -103,9 +101,8 @@ def expand(
     """Proposals for ``leftovers`` (requirements no element took), most members first.
 
     ``scores`` holds Group's scores per requirement and element (unthresholded) to place each proposal under
-    the outcome its members lean to; ``suggestions`` is Group's answer (unused members keep their order).
+    the outcome its members lean to.
     """
-    del suggestions  # kept in the signature: a proposal may later cite the nearest existing element
     if not leftovers:
         return []
     settings = settings or ExpandSettings()

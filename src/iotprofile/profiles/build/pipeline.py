@@ -30,7 +30,7 @@ from iotprofile.profiles.build.define import define_all
 from iotprofile.profiles.build.expand import Proposal, _next_id, expand
 from iotprofile.profiles.build.group import Grouper, GroupSettings, Suggestion
 from iotprofile.profiles.build.ingest import read_all
-from iotprofile.profiles.build.labels import Label, Target, crosswalk_labels, target_of
+from iotprofile.profiles.build.labels import Target, crosswalk_labels, target_of
 from iotprofile.profiles.build.requirements import Requirement, RequirementSet, StrengthFinding
 from iotprofile.profiles.build.review import (
     DECISIONS_FILE,
@@ -39,6 +39,7 @@ from iotprofile.profiles.build.review import (
     Verdict,
     current,
     decided_labels,
+    learned_labels,
     load_decisions,
     review_edits,
 )
@@ -82,40 +83,6 @@ class BuildResult:
     def leftovers(self) -> list[str]:
         """Requirements no element took (they are what Expand proposes sub-outcomes for)."""
         return [key for key, placement in self.placements.items() if not placement.elements]
-
-
-def _learned(paths: Sequence[Path], requirements: RequirementSet) -> list[ReviewDecision]:
-    decisions: list[ReviewDecision] = []
-    for path in paths:
-        if not path.exists():
-            raise PipelineError("decisions file not found", where=str(path))
-        decisions.extend(load_decisions(path))
-    del requirements
-    return decisions
-
-
-def _learn_labels(decisions: Sequence[ReviewDecision], paths: Sequence[Path]) -> list[Label]:
-    """Labels from other builds' decisions: their review queues hold the requirement texts."""
-    from iotprofile.catalog.source import read_located
-
-    labels: list[Label] = []
-    for path in paths:
-        queue = path.with_name(REVIEW_FILE)
-        if not queue.exists():
-            continue
-        data = read_located(queue, PipelineError).data or {}
-        texts = {
-            item["requirement"]: item.get("text", "") for item in data.get("requirements", []) if "requirement" in item
-        }
-        for decision in current(decisions).values():
-            text = texts.get(decision.subject)
-            if not text or decision.is_proposal:
-                continue
-            standard = decision.subject.partition(":")[0]
-            if decision.verdict is Verdict.REJECT:
-                labels.append(Label(decision.subject, standard, text, None, "review"))
-            labels.extend(Label(decision.subject, standard, text, element, "review") for element in decision.elements)
-    return labels
 
 
 def _check_given(requirement: Requirement, target: Target) -> str:
@@ -182,10 +149,9 @@ def run_build(workspace: Workspace, config: BuildConfig, out_dir: Path) -> Build
     log += edits
     in_force = current(log)
     _check_decisions(in_force, requirements, target, edits=edits)
-    learned = _learned(config.learn_from, requirements)
 
     settings = GroupSettings() if config.threshold is None else GroupSettings(threshold=config.threshold)
-    base_labels = crosswalk_labels(workspace.crosswalks, target) + _learn_labels(learned, config.learn_from)
+    base_labels = crosswalk_labels(workspace.crosswalks, target) + learned_labels(config.learn_from)
     first = Grouper(target, base_labels, settings)
     suggestions = {item.requirement: item for item in first.suggest(list(requirements), top=config.top)}
     tops = {key: item.candidates[0].element for key, item in suggestions.items() if item.candidates}
@@ -209,9 +175,7 @@ def run_build(workspace: Workspace, config: BuildConfig, out_dir: Path) -> Build
     consolidation = Consolidator().consolidate(grouped, strength_of, name=None)
 
     leftovers = [requirements.get(key) for key, placement in placements.items() if not placement.elements]
-    proposals = _keep_decided_ids(
-        expand(target, leftovers, suggestions, grouper.raw_scores(leftovers)), in_force, target
-    )
+    proposals = _keep_decided_ids(expand(target, leftovers, grouper.raw_scores(leftovers)), in_force, target)
     proposals = [proposal for proposal in proposals if _kept(proposal, in_force)]
     profile = tailor(config, target, proposals, in_force)
     resolved = resolve_profile(profile, target.document)

@@ -230,3 +230,28 @@ def now() -> datetime:
     from datetime import UTC
 
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def learned_labels(paths: Sequence[Path]) -> list[Label]:
+    """Labels from other builds' decision logs, each read with the review queue beside it (which holds the texts)."""
+    labels: list[Label] = []
+    for path in paths:
+        if not path.exists():
+            raise PipelineError("decisions file not found", where=str(path))
+        decisions = current(load_decisions(path))
+        queue = path.with_name(REVIEW_FILE)
+        if not queue.exists():
+            continue
+        data = read_located(queue, PipelineError).data or {}
+        texts = {
+            item["requirement"]: item.get("text", "") for item in data.get("requirements", []) if "requirement" in item
+        }
+        for decision in decisions.values():
+            text = texts.get(decision.subject)
+            if not text or decision.is_proposal:
+                continue
+            standard = decision.subject.partition(":")[0]
+            if decision.verdict is Verdict.REJECT:
+                labels.append(Label(decision.subject, standard, text, None, "review"))
+            labels.extend(Label(decision.subject, standard, text, element, "review") for element in decision.elements)
+    return labels
