@@ -307,3 +307,12 @@ def test_spec_from_configuration_data() -> None:
     assert req.key == "router-reqs-v2:R-1"
     with pytest.raises(ValidationError, match="frozen"):
         source.sheet = "x"  # type: ignore[misc]
+
+
+def test_only_withdrawn_entries_are_skipped() -> None:
+    from iotprofile.profiles.build.ingest import _WITHDRAWN
+
+    for withdrawn in ("Deleted.", "Withdrawn here: marked as moved to 4.6.2", "Moved to clause 5.2", "Removed."):
+        assert _WITHDRAWN.match(withdrawn), withdrawn
+    for requirement in ("Removed storage media shall be wiped.", "Deleted credentials must not be recoverable."):
+        assert not _WITHDRAWN.match(requirement), requirement

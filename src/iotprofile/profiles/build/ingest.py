@@ -190,7 +190,7 @@ def _is_oscal(data: Any) -> bool:
 
 
 #: Texts that mark a catalog entry as no longer a requirement.
-_WITHDRAWN = re.compile(r"(withdrawn|deleted|removed|moved)\b", re.IGNORECASE)
+_WITHDRAWN = re.compile(r"(withdrawn\b|moved to\b|(deleted|removed|void)\.?\s*$)", re.IGNORECASE)
 
 
 def requirements_of_document(document: Document, *, standard: str, where: str) -> RequirementSet:
