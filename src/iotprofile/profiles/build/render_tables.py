@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -21,9 +20,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from iotprofile.profiles.build.render_view import ProfileView
+from iotprofile.workbook import workbook_bytes
 
 #: The matrix's columns, in order.
 COLUMNS = (
@@ -46,7 +45,6 @@ COLUMNS = (
 ELEMENT_COLUMNS = ("element", "outcome", "kind", "added", "text", "shall", "should", "total")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Every member of the archive gets this timestamp (the earliest a zip entry can have).
-ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 #: The workbook's created/modified properties: fixed, so that the same profile gives the same bytes.
 WORKBOOK_TIMESTAMP = datetime(2026, 11, 22)  # naive: openpyxl writes naive times as UTC
 _WIDTHS = (10, 48, 9, 20, 18, 11, 16, 11, 11, 7, 14, 28, 70, 28)
@@ -151,18 +149,6 @@ def _elements_sheet(sheet: Worksheet, view: ProfileView) -> None:
     _finish(sheet, len(ELEMENT_COLUMNS), "B2")
 
 
-def _normalised(data: bytes) -> bytes:
-    """The archive again, with every member's timestamp fixed and members in their original order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=ZIP_TIMESTAMP)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o600 << 16
-            target.writestr(member, source.read(info.filename))
-    return out.getvalue()
-
-
 def render_xlsx(view: ProfileView) -> bytes:
     """``traceability.xlsx``: the "traceability" sheet (the CSV's rows) and the "elements" sheet (counts)."""
     workbook = Workbook()
@@ -173,10 +159,4 @@ def render_xlsx(view: ProfileView) -> bytes:
     properties = workbook.properties
     properties.creator = "iotprofile"
     properties.title = f"{view.profile.title}: traceability"
-    properties.created = WORKBOOK_TIMESTAMP
-    properties.modified = WORKBOOK_TIMESTAMP
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        # ExcelWriter, not Workbook.save: save() stamps the modified property with the current time.
-        ExcelWriter(workbook, archive).save()
-    return _normalised(buffer.getvalue())
+    return workbook_bytes(workbook, stamp=WORKBOOK_TIMESTAMP)

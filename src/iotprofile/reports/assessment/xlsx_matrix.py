@@ -6,21 +6,18 @@ one fixed timestamp for every member (zip entries otherwise carry the time of wr
 
 from __future__ import annotations
 
-import io
-import zipfile
-from datetime import UTC
 from typing import ClassVar
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from iotprofile.assessment.model import Verdict
 from iotprofile.reports.assessment.interface import ReportFormat, ReportWriter
 from iotprofile.reports.assessment.view import ReportView
 from iotprofile.reports.assessment.wording import verdict_meaning, verdict_word
+from iotprofile.workbook import workbook_bytes
 
 #: Fill colours per verdict (the same as the HTML report's); the word is always in the cell too.
 FILLS: dict[Verdict, str] = {
@@ -32,7 +29,6 @@ FILLS: dict[Verdict, str] = {
     Verdict.ERROR: "E5D8FA",
 }
 #: Every member of the archive gets this timestamp (the earliest a zip entry can have).
-ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 _THIN = Side(style="thin", color="C9CED6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -89,18 +85,6 @@ def _legend_sheet(sheet: Worksheet) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _normalised(data: bytes) -> bytes:
-    """The archive again, with every member's timestamp fixed and members in their original order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=ZIP_TIMESTAMP)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o600 << 16
-            target.writestr(member, source.read(info.filename))
-    return out.getvalue()
-
-
 def render_xlsx(view: ReportView) -> bytes:
     """The workbook's bytes."""
     workbook = Workbook()
@@ -108,17 +92,10 @@ def render_xlsx(view: ReportView) -> bytes:
     assert matrix is not None
     _matrix_sheet(matrix, view)
     _legend_sheet(workbook.create_sheet("Legend"))
-    stamp = view.timestamp.astimezone(UTC).replace(tzinfo=None)  # openpyxl writes naive times as UTC
     properties = workbook.properties
     properties.creator = "iotprofile"
     properties.title = f"{view.product.name}: {view.profile_name} matrix"
-    properties.created = stamp
-    properties.modified = stamp
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        # ExcelWriter, not Workbook.save: save() stamps the modified property with the current time.
-        ExcelWriter(workbook, archive).save()
-    return _normalised(buffer.getvalue())
+    return workbook_bytes(workbook, stamp=view.timestamp)
 
 
 class XlsxMatrix(ReportWriter):
