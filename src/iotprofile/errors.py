@@ -106,3 +106,24 @@ class ReportError(IotprofileError):
 
 class DocumentError(IotprofileError):
     """A support record, an advisory or an SBOM is malformed, or a document cannot be generated from them."""
+
+
+class AccountError(IotprofileError):
+    """Signing in, accounts, organisations, roles and tokens (the web app and ``iotprofile user``)."""
+
+
+class AuthenticationError(AccountError):
+    """Wrong e-mail or password, or an unknown, expired or revoked session or token."""
+
+
+class RateLimitedError(AccountError):
+    """Too many failed sign-ins for this account or address; try again later."""
+
+    def __init__(self, message: str, *, retry_after: int, where: str | None = None, tip: str | None = None) -> None:
+        super().__init__(message, where=where, tip=tip)
+        #: Seconds until a new attempt is allowed.
+        self.retry_after = retry_after
+
+
+class PermissionDeniedError(AccountError):
+    """The user's role in the organisation does not allow this."""

@@ -20,7 +20,22 @@ from iotprofile.storage.tables import Base
 
 from .conftest import build_product, build_record, minutes, raw_engine
 
-TABLES = {"alembic_version", "products", "verdict_records", "blobs"}
+TABLES = {
+    "alembic_version",
+    "products",
+    "verdict_records",
+    "blobs",
+    # revision 0002: the web app
+    "organisations",
+    "users",
+    "memberships",
+    "sessions",
+    "api_tokens",
+    "audit_events",
+    "check_runs",
+    "profile_builds",
+    "product_support",
+}
 
 
 def test_migrations_create_the_schema_from_empty(database_url: str) -> None:

@@ -13,6 +13,7 @@ def test_public_names() -> None:
     assert sorted(iotprofile.storage.__all__) == [
         "CellKey",
         "ProductSummary",
+        "ProductTakenError",
         "Repository",
         "SqlRepository",
         "UnknownBlobError",

@@ -263,3 +263,4 @@ from iotprofile.cli import documents as _documents  # noqa: E402, F401
 from iotprofile.cli import profile as _profile  # noqa: E402, F401
 from iotprofile.cli import scan as _scan  # noqa: E402, F401
 from iotprofile.cli import vulndb as _vulndb  # noqa: E402, F401
+from iotprofile.cli import web as _web  # noqa: E402, F401

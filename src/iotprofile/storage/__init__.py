@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from iotprofile.storage.interface import (
     CellKey,
     ProductSummary,
+    ProductTakenError,
     Repository,
     UnknownBlobError,
     UnknownProductError,
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CellKey",
     "ProductSummary",
+    "ProductTakenError",
     "Repository",
     "SqlRepository",
     "UnknownBlobError",

@@ -18,6 +18,7 @@ from iotprofile.product.model import Product
 __all__ = [
     "CellKey",
     "ProductSummary",
+    "ProductTakenError",
     "Repository",
     "UnknownBlobError",
     "UnknownProductError",
@@ -31,6 +32,10 @@ class UnknownProductError(StorageError):
     """No product with this ID is stored."""
 
     exit_code = ExitCode.NOT_FOUND
+
+
+class ProductTakenError(StorageError):
+    """Another organisation already stores a product with this ID (product IDs are unique per database)."""
 
 
 class UnknownBlobError(StorageError):

@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, func, insert, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError, StatementError
 
@@ -24,9 +24,16 @@ from iotprofile.errors import StorageError
 from iotprofile.product.io import product_to_json
 from iotprofile.product.model import Product
 from iotprofile.storage.engine import WRITE, engine_for, parse_url, sqlite_path
-from iotprofile.storage.interface import CellKey, ProductSummary, Repository, UnknownBlobError, UnknownProductError
+from iotprofile.storage.interface import (
+    CellKey,
+    ProductSummary,
+    ProductTakenError,
+    Repository,
+    UnknownBlobError,
+    UnknownProductError,
+)
 from iotprofile.storage.revision import HEAD_REVISION
-from iotprofile.storage.tables import BlobRow, ProductRow, VerdictRecordRow
+from iotprofile.storage.tables import DEFAULT_ORGANISATION, BlobRow, ProductRow, ProductSupportRow, VerdictRecordRow
 
 __all__ = ["SqlRepository"]
 
@@ -118,8 +125,12 @@ class SqlRepository:
                 )
             upgrade(connection)
 
-    def import_product(self, product: Product) -> None:
-        """Store a product, replacing the definition stored under the same ID (its records stay)."""
+    def import_product(self, product: Product, *, organisation: str = DEFAULT_ORGANISATION) -> None:
+        """Store a product, replacing the definition stored under the same ID (its records stay).
+
+        The product belongs to ``organisation``; a product of that ID owned by another organisation is refused
+        with :class:`ProductTakenError` (which does not say whose it is).
+        """
         now = datetime.now(UTC)
         values: dict[str, Any] = {
             "id": product.id,
@@ -130,10 +141,16 @@ class SqlRepository:
             "product_type": product.product_type.value,
             "profile": product.profile_id,
             "definition": product_to_json(product),
+            "organisation_id": organisation,
             "created_at": now,
             "updated_at": now,
         }
         with self._transaction(f"cannot store product {product.id!r}", write=True) as connection:
+            owner = connection.scalar(select(ProductRow.organisation_id).where(ProductRow.id == product.id))
+            if owner is not None and owner != organisation:
+                raise ProductTakenError(
+                    f"product ID {product.id!r} is already taken", where=self._where, tip="choose another product ID"
+                )
             # An upsert, so two imports of a new product at once cannot collide on the primary key.
             if connection.dialect.name == "postgresql":
                 pg_insert = postgresql.insert(ProductRow).values(values)
@@ -158,13 +175,15 @@ class SqlRepository:
                 where=self._where,
             ) from None
 
-    def list_products(self) -> list[ProductSummary]:
-        """Every stored product by ID, with how many verdict records it has (over all profiles)."""
-        counts = (
-            select(VerdictRecordRow.product_id, func.count().label("records"))
-            .group_by(VerdictRecordRow.product_id)
-            .subquery()
-        )
+    def list_products(
+        self, organisation: str | None = None, *, search: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[ProductSummary]:
+        """Stored products by ID, with how many verdict records each has (over all profiles).
+
+        ``organisation`` keeps only its products; ``search`` keeps products whose ID, name, manufacturer or model
+        contains it (case-insensitive); ``limit`` and ``offset`` page through the rest. Records are counted only
+        for the page, so a page costs the same with ten or ten thousand products.
+        """
         statement = (
             select(
                 ProductRow.id,
@@ -174,14 +193,24 @@ class SqlRepository:
                 ProductRow.version,
                 ProductRow.product_type,
                 ProductRow.profile,
-                func.coalesce(counts.c.records, 0),
             )
-            .select_from(ProductRow)
-            .outerjoin(counts, counts.c.product_id == ProductRow.id)
+            .where(*_product_filters(organisation, search))
             .order_by(ProductRow.id)
+            .offset(offset)
+            .limit(limit)
         )
         with self._transaction("cannot list products", write=False) as connection:
             rows = connection.execute(statement).all()
+            counts: dict[str, int] = {}
+            ids = [row[0] for row in rows]
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[start : start + _IN_CHUNK]
+                counted = (
+                    select(VerdictRecordRow.product_id, func.count())
+                    .where(VerdictRecordRow.product_id.in_(chunk))
+                    .group_by(VerdictRecordRow.product_id)
+                )
+                counts.update((row[0], int(row[1])) for row in connection.execute(counted))
         return [
             ProductSummary(
                 id=row[0],
@@ -191,10 +220,66 @@ class SqlRepository:
                 version=row[4],
                 product_type=row[5],
                 profile=row[6],
-                records=int(row[7]),
+                records=counts.get(row[0], 0),
             )
             for row in rows
         ]
+
+    def count_products(self, organisation: str | None = None, *, search: str | None = None) -> int:
+        """How many products :meth:`list_products` would list without a limit."""
+        statement = select(func.count()).select_from(ProductRow).where(*_product_filters(organisation, search))
+        with self._transaction("cannot count products", write=False) as connection:
+            return int(connection.scalar(statement) or 0)
+
+    def product_organisation(self, product_id: str) -> str | None:
+        """The organisation owning the product, or None when no such product is stored."""
+        with self._transaction(f"cannot read product {product_id!r}", write=False) as connection:
+            return connection.scalar(select(ProductRow.organisation_id).where(ProductRow.id == product_id))
+
+    def assessment_version(self, product_id: str, profile_id: str) -> tuple[str, int] | None:
+        """What changes whenever the product's assessment can change: (definition time, newest record ID).
+
+        One indexed query; callers cache what they derived from a product under this key. None: no such product.
+        """
+        newest = (
+            select(func.max(VerdictRecordRow.id))
+            .where(VerdictRecordRow.product_id == product_id, VerdictRecordRow.profile_id == profile_id)
+            .scalar_subquery()
+        )
+        statement = select(ProductRow.updated_at, newest).where(ProductRow.id == product_id)
+        with self._transaction(f"cannot read product {product_id!r}", write=False) as connection:
+            row = connection.execute(statement).first()
+        if row is None:
+            return None
+        return (row[0].isoformat(), int(row[1] or 0))
+
+    def support_record(self, product_id: str) -> str | None:
+        """The product's support record (YAML text) as last stored, or None."""
+        with self._transaction(f"cannot read product {product_id!r}", write=False) as connection:
+            statement = select(ProductSupportRow.support).where(ProductSupportRow.product_id == product_id)
+            return connection.scalar(statement)
+
+    def set_support_record(self, product_id: str, support: str) -> None:
+        """Store (or replace) the product's support record."""
+        values = {"product_id": product_id, "support": support, "updated_at": datetime.now(UTC)}
+        with self._transaction(f"cannot store the support record of {product_id!r}", write=True) as connection:
+            self._require_product(connection, product_id)
+            if connection.dialect.name == "postgresql":
+                pg_insert = postgresql.insert(ProductSupportRow).values(values)
+                connection.execute(
+                    pg_insert.on_conflict_do_update(
+                        index_elements=[ProductSupportRow.product_id],
+                        set_={"support": pg_insert.excluded.support, "updated_at": pg_insert.excluded.updated_at},
+                    )
+                )
+            else:
+                lite_insert = sqlite.insert(ProductSupportRow).values(values)
+                connection.execute(
+                    lite_insert.on_conflict_do_update(
+                        index_elements=[ProductSupportRow.product_id],
+                        set_={"support": lite_insert.excluded.support, "updated_at": lite_insert.excluded.updated_at},
+                    )
+                )
 
     def add_records(
         self, product_id: str, profile_id: str, records: Sequence[VerdictRecord], blobs: Mapping[str, bytes]
@@ -325,6 +410,13 @@ class SqlRepository:
                 f"cannot create the directory of the database: {exc.strerror or exc}", where=str(path.parent)
             ) from exc
 
+    def transaction(self, action: str, *, write: bool) -> AbstractContextManager[Connection]:
+        """One transaction on a pooled connection, for the other stores on this database (accounts, runs).
+
+        ``action`` starts the one-line :class:`StorageError` any database error becomes.
+        """
+        return self._transaction(action, write=write)
+
     @contextmanager
     def _transaction(self, action: str, *, write: bool) -> Iterator[Connection]:
         """One transaction on a pooled connection; database errors leave as one-line StorageErrors."""
@@ -359,6 +451,17 @@ if TYPE_CHECKING:
     def _is_a_repository(repository: SqlRepository) -> Repository:
         # mypy proves here that SqlRepository satisfies the protocol services are typed against.
         return repository
+
+
+def _product_filters(organisation: str | None, search: str | None) -> list[Any]:
+    filters: list[Any] = []
+    if organisation is not None:
+        filters.append(ProductRow.organisation_id == organisation)
+    if search:
+        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        columns = (ProductRow.id, ProductRow.name, ProductRow.manufacturer, ProductRow.model)
+        filters.append(or_(*(func.lower(column).like(pattern, escape="\\") for column in columns)))
+    return filters
 
 
 def _check_hashes(blobs: Mapping[str, bytes]) -> None:

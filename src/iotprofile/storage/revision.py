@@ -7,4 +7,4 @@ the head of the bundled migrations.
 
 from __future__ import annotations
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
