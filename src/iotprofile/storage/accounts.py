@@ -382,7 +382,7 @@ class SqlAccounts:
         if object_id is not None:
             statement = statement.where(AuditEventRow.object_id == object_id)
         with self._repository.transaction("cannot read the audit log", write=False) as db:
-            rows = db.scalars(statement).all()
+            rows = db.execute(statement).all()
         return [
             AuditEvent(
                 row.id,

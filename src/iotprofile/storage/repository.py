@@ -236,6 +236,11 @@ class SqlRepository:
         with self._transaction(f"cannot read product {product_id!r}", write=False) as connection:
             return connection.scalar(select(ProductRow.organisation_id).where(ProductRow.id == product_id))
 
+    def product_profile(self, product_id: str) -> str | None:
+        """The profile the product is assessed against (its effective profile), or None when no such product."""
+        with self._transaction(f"cannot read product {product_id!r}", write=False) as connection:
+            return connection.scalar(select(ProductRow.profile).where(ProductRow.id == product_id))
+
     def assessment_version(self, product_id: str, profile_id: str) -> tuple[str, int] | None:
         """What changes whenever the product's assessment can change: (definition time, newest record ID).
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from iotprofile.web.api import products as api_products
-from iotprofile.web.routes import auth, products
+from iotprofile.web.routes import assessment, auth, products
 
 ROUTERS: list[APIRouter] = [
     auth.router,
     products.router,
+    assessment.router,
     api_products.router,
 ]
