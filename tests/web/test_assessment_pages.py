@@ -100,3 +100,66 @@ def test_form_without_csrf_token_is_refused(browser: Browser, web_env: WebEnv) -
     assert response.status_code == 403
     with web_env.repository() as repository:
         assert repository.log(ROUTER, "nist-ir-8425a").records == ()
+
+
+def test_api_records_a_verdict_and_returns_the_assessment(api: object, web_env: WebEnv) -> None:
+    from fastapi.testclient import TestClient
+
+    assert isinstance(api, TestClient)
+    token = web_env.token(USERS["assessor"])
+    headers = {"Authorization": f"Bearer {token}"}
+    base = f"/api/v1/orgs/acme/products/{ROUTER}"
+    created = api.post(
+        f"{base}/cells/DP-1@router/records",
+        headers=headers,
+        data={"verdict": "partially_satisfied", "justification": "TLS only", "evidence_url": "https://ci/run/1"},
+        files={"evidence_file": ("scan.txt", b"ok", "text/plain")},
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["assessor"].startswith(USERS["assessor"])
+    cell = api.get(f"{base}/cells/DP-1@router", headers=headers).json()
+    assert cell["verdict"] == "partially_satisfied"
+    assert [item["kind"] for item in cell["history"][0]["evidence"]] == ["file", "url"]
+    assert any(item["ref"].startswith("etsi-en-303-645:") for item in cell["requirements"])
+    report = api.get(f"{base}/assessment", headers=headers).json()
+    assert report["product"]["id"] == ROUTER
+    assert api.get(f"{base}/cells/DP-1@nowhere", headers=headers).status_code == 404
+    viewer = {"Authorization": f"Bearer {web_env.token(USERS['viewer'])}"}
+    refused = api.post(f"{base}/cells/DP-1@router/records", headers=viewer, data={"verdict": "satisfied"})
+    assert refused.status_code == 403
+
+
+def test_api_imports_a_results_file_all_or_nothing(api: object, web_env: WebEnv) -> None:
+    from fastapi.testclient import TestClient
+
+    from .conftest import ROOT
+
+    assert isinstance(api, TestClient)
+    headers = {"Authorization": f"Bearer {web_env.token(USERS['assessor'])}"}
+    url = f"/api/v1/orgs/acme/products/{ROUTER}/results"
+    broken = api.post(url, headers=headers, files={"file": ("results.yaml", b"records:\n  - element: [\n")})
+    assert broken.status_code == 422
+    assert "results.yaml" in broken.json()["detail"]
+    with web_env.repository() as repository:
+        assert repository.log(ROUTER, "nist-ir-8425a").records == ()
+    # Evidence files named by a results file must come with it: an upload cannot reach the uploader's disk.
+    example = (ROOT / "examples" / "router" / "results.yaml").read_bytes()
+    refused = api.post(url, headers=headers, files={"file": ("results.yaml", example)})
+    assert refused.status_code == 422
+    assert "results.yaml" in refused.json()["detail"]
+    results = (
+        b"product: acme-router-ax3000\nprofile: nist-ir-8425a\nrecords:\n"
+        b"  - cell: AI-1@router\n    verdict: satisfied\n    evidence:\n"
+        b"      - kind: statement\n        text: Serial numbers are unique.\n"
+        b"  - cell: PC-1@router\n    verdict: not_satisfied\n    justification: No factory reset.\n"
+    )
+    imported = api.post(url, headers=headers, files={"file": ("ci-results.yaml", results)})
+    assert imported.status_code == 201, imported.text
+    assert imported.json() == {"records": 2}
+    with web_env.repository() as repository:
+        records = repository.log(ROUTER, "nist-ir-8425a").records
+    assert [(record.element, record.verdict.value) for record in records] == [
+        ("AI-1", "satisfied"),
+        ("PC-1", "not_satisfied"),
+    ]
+    assert all(record.assessor.startswith(f"{USERS['assessor']} (token ") for record in records)

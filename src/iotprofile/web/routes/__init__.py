@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from iotprofile.web.api import assessment as api_assessment
 from iotprofile.web.api import products as api_products
 from iotprofile.web.routes import assessment, auth, products
 
@@ -12,4 +13,5 @@ ROUTERS: list[APIRouter] = [
     products.router,
     assessment.router,
     api_products.router,
+    api_assessment.router,
 ]
