@@ -6,12 +6,13 @@ from fastapi import APIRouter
 
 from iotprofile.web.api import assessment as api_assessment
 from iotprofile.web.api import products as api_products
-from iotprofile.web.routes import assessment, auth, products
+from iotprofile.web.routes import assessment, auth, products, settings
 
 ROUTERS: list[APIRouter] = [
     auth.router,
     products.router,
     assessment.router,
+    settings.router,
     api_products.router,
     api_assessment.router,
 ]
