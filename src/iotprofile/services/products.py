@@ -128,11 +128,23 @@ def _check_results_target(loaded: LoadedResults, product: Product, assessment_pl
 # ---------------------------------------------------------------------------------------------------- stored
 
 
-def import_product(repository: SqlRepository, workspace: Workspace, path: Path) -> Product:
-    """Validate a product file (and its plan against its profile), then store it in one transaction."""
+def import_product(repository: SqlRepository, workspace: Workspace, path: Path, *,
+                   organisation: str | None = None) -> Product:  # fmt: skip
+    """Validate a product file (and its plan against its profile), then store it in one transaction.
+
+    The product belongs to ``organisation`` (the web app's; default: ``default``), which must exist.
+    """
+    from iotprofile.storage.tables import DEFAULT_ORGANISATION
+
     product = load_product(path)
     plan_for(workspace, product)  # an override naming a non-existent cell is refused before anything is stored
-    repository.import_product(product)
+    owner = organisation or DEFAULT_ORGANISATION
+    if owner != DEFAULT_ORGANISATION:
+        from iotprofile.services.accounts import accounts
+
+        if accounts(repository).organisation(owner) is None:
+            raise ProductError(f"no organisation {owner!r}", tip="create it with 'iotprofile user create --org'")
+    repository.import_product(product, organisation=owner)
     return product
 
 
