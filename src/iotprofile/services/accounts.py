@@ -301,6 +301,17 @@ def sign_out(repository: SqlRepository, token: str, *, ip: str | None) -> None:
         store.audit(at=now(), actor=live.user.email, action="logout", ip=ip)
 
 
+def session_principal(
+    repository: SqlRepository, token: str, organisation: str
+) -> tuple[StoredSession | None, Principal | None]:
+    """The live session of a cookie value and its user's principal in an organisation (None: not a member)."""
+    found = accounts(repository).session_in(hash_secret(token), organisation, now=now())
+    if found is None:
+        return None, None
+    stored, role = found
+    return stored, Principal(stored.user, organisation, Role(role)) if role else None
+
+
 def principal_in(repository: SqlRepository, user: User, organisation: str) -> Principal | None:
     """The user's principal in an organisation, or None when not a member (callers answer 404)."""
     role = accounts(repository).role(user.id, organisation)

@@ -114,12 +114,11 @@ class AssessmentKey:
 
 def assessment_key(repository: SqlRepository, principal: Principal, product_id: str) -> AssessmentKey:
     """The product's assessment version (one query after the ownership check); unknown products raise."""
-    check_owned(repository, principal, product_id)
-    profile = repository.product_profile(product_id)
-    version = repository.assessment_version(product_id, profile) if profile else None
-    if profile is None or version is None:
+    require(principal, Permission.READ)
+    version = repository.assessment_version(product_id)
+    if version is None or version[0] != principal.organisation:
         raise UnknownProductError(f"no product {product_id!r} is stored")
-    return AssessmentKey(principal.organisation, product_id, profile, version[0], version[1])
+    return AssessmentKey(principal.organisation, product_id, version[1], version[2], version[3])
 
 
 def assessment_view(repository: SqlRepository, workspace: Workspace, key: AssessmentKey, *,

@@ -81,13 +81,19 @@ class NotFoundError(Exception):
         self.message = message
 
 
-def web_state(request: Request) -> WebState:
-    """The app's :class:`WebState`."""
+async def web_state(request: Request) -> WebState:
+    """The app's :class:`WebState` (async: a plain attribute read needs no worker thread)."""
     state: WebState = request.app.state.iotprofile
     return state
 
 
 State = Annotated[WebState, Depends(web_state)]
+
+
+def app_state(request: Request) -> WebState:
+    """The app's :class:`WebState`, for code that is not a dependency."""
+    state: WebState = request.app.state.iotprofile
+    return state
 
 
 def client_ip(request: Request) -> str | None:
@@ -97,7 +103,7 @@ def client_ip(request: Request) -> str | None:
 
 def secure_cookies(request: Request) -> bool:
     """Whether this request's cookies are set Secure (see :attr:`WebSettings.secure_cookies`)."""
-    configured = web_state(request).settings.secure_cookies
+    configured = app_state(request).settings.secure_cookies
     return request.url.scheme == "https" if configured is None else configured
 
 
@@ -112,7 +118,7 @@ def current_session(request: Request) -> StoredSession | None:
         found: StoredSession | None = request.state.session
         return found
     token = session_token(request)
-    found = account_services.session(web_state(request).repository, token) if token else None
+    found = account_services.session(app_state(request).repository, token) if token else None
     request.state.session = found
     return found
 
@@ -140,11 +146,14 @@ def _check_csrf(request: Request, stored: StoredSession, submitted: str | None) 
 
 def page_principal(request: Request, org: str, csrf: Annotated[str | None, Depends(submitted_csrf)]) -> Principal:
     """The signed-in member of ``org`` a page serves; redirect to sign in, 404 for non-members, CSRF on writes."""
-    stored = current_session(request)
+    token = session_token(request)
+    stored, principal = (
+        account_services.session_principal(app_state(request).repository, token, org) if token else (None, None)
+    )
+    request.state.session = stored
     if stored is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequiredError(target if request.method in SAFE_METHODS else f"/o/{org}/")
-    principal = account_services.principal_in(web_state(request).repository, stored.user, org)
     if principal is None:
         raise NotFoundError(f"no organisation {org!r}")
     _check_csrf(request, stored, csrf)
@@ -154,7 +163,7 @@ def page_principal(request: Request, org: str, csrf: Annotated[str | None, Depen
 
 def api_principal(request: Request, org: str, csrf: Annotated[str | None, Depends(submitted_csrf)]) -> Principal:
     """The API caller in ``org``: a bearer token of that organisation, or a session (with CSRF header on writes)."""
-    repository = web_state(request).repository
+    repository = app_state(request).repository
     authorization = request.headers.get("authorization", "")
     if authorization:
         scheme, _, secret = authorization.partition(" ")
@@ -164,13 +173,15 @@ def api_principal(request: Request, org: str, csrf: Annotated[str | None, Depend
         if principal.organisation != org:
             raise NotFoundError(f"no organisation {org!r}")
     else:
-        stored = current_session(request)
-        if stored is None:
+        token = session_token(request) or ""
+        if not token:
             raise AuthenticationError("sign in or send an API token (Authorization: Bearer iotp_...)")
-        found = account_services.principal_in(repository, stored.user, org)
+        stored_in, found = account_services.session_principal(repository, token, org)
+        if stored_in is None:
+            raise AuthenticationError("sign in or send an API token (Authorization: Bearer iotp_...)")
         if found is None:
             raise NotFoundError(f"no organisation {org!r}")
-        _check_csrf(request, stored, csrf)
+        _check_csrf(request, stored_in, csrf)
         principal = found
     request.state.principal = principal
     return principal
@@ -190,7 +201,7 @@ def api_user(request: Request, csrf: Annotated[str | None, Depends(submitted_csr
     authorization = request.headers.get("authorization", "")
     if authorization:
         scheme, _, secret = authorization.partition(" ")
-        repository = web_state(request).repository
+        repository = app_state(request).repository
         principal = account_services.token_principal(repository, secret.strip()) if scheme.lower() == "bearer" else None
         if principal is None:
             raise AuthenticationError("the API token is unknown, expired or revoked")
