@@ -18,7 +18,7 @@ from iotprofile.services.organisation import (
     record_cell_verdict,
 )
 from iotprofile.web.context import ApiPrincipal, State, client_ip
-from iotprofile.web.routes.assessment import view_for
+from iotprofile.web.routes.assessment import view_async, view_for
 
 router = APIRouter(prefix="/api/v1/orgs/{org}/products/{product_id}", tags=["assessment"])
 
@@ -129,20 +129,20 @@ def _cell(cell: CellView) -> CellOut:
     },
     response_class=Response,
 )
-def get_assessment(state: State, principal: ApiPrincipal, product_id: str) -> Response:
+async def get_assessment(state: State, principal: ApiPrincipal, product_id: str) -> Response:
     """Every cell with its verdict, requirements and evidence, the roll-up per element and the product verdict."""
     from iotprofile.reports.assessment.json_report import render_json
 
     key = assessment_key(state.repository, principal, product_id)
-    body: bytes = state.cached(("report-json", key), lambda: render_json(view_for(state, key)))
+    body: bytes = await state.acached(("report-json", key), lambda: render_json(view_for(state, key)))
     return Response(body, media_type="application/json")
 
 
 @router.get("/cells/{cell}", response_model=CellOut, responses=_ERRORS, summary="One cell with its history")
-def get_cell(state: State, principal: ApiPrincipal, product_id: str, cell: str) -> CellOut:
+async def get_cell(state: State, principal: ApiPrincipal, product_id: str, cell: str) -> CellOut:
     """The cell ``DP-1@router`` (or ``DOC-1a@product``): applicability, verdict, requirements and every record."""
     key = assessment_key(state.repository, principal, product_id)
-    return _cell(find_cell(view_for(state, key), cell))
+    return _cell(find_cell(await view_async(state, key), cell))
 
 
 @router.post(

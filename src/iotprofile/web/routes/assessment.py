@@ -39,7 +39,13 @@ def view_for(state: WebState, key: AssessmentKey) -> ReportView:
     return assessment_view(state.repository, state.workspace, key, memo=state.cached)
 
 
-def matrix_html(state: WebState, key: AssessmentKey) -> Markup:
+async def view_async(state: WebState, key: AssessmentKey) -> ReportView:
+    """:func:`view_for` for async routes: a cached view at once, else built in a worker thread."""
+    view: ReportView = await state.acached(("view", key), lambda: view_for(state, key))
+    return view
+
+
+async def matrix_html(state: WebState, key: AssessmentKey) -> Markup:
     """The matrix table, rendered once per assessment version (the same for every member of the organisation)."""
 
     def build() -> Markup:
@@ -47,17 +53,18 @@ def matrix_html(state: WebState, key: AssessmentKey) -> Markup:
         html = template.render(view=view_for(state, key), org=key.organisation, short=SHORT_LABELS)
         return Markup(html)  # noqa: S704 (rendered by the autoescaping environment)
 
-    result: Markup = state.cached(("matrix-html", key), build)
+    result: Markup = await state.acached(("matrix-html", key), build)
     return result
 
 
 @router.get("/o/{org}/products/{product_id}/assessment")
-def matrix_page(request: Request, state: State, principal: PagePrincipal, product_id: str) -> Response:
+async def matrix_page(request: Request, state: State, principal: PagePrincipal, product_id: str) -> Response:
     """The matrix: each applicable cell coloured by verdict, with a symbol and text, linking to its page."""
     key = assessment_key(state.repository, principal, product_id)
-    view = view_for(state, key)
-    return render(request, "assessment/matrix.html",
-                  {"view": view, "matrix": matrix_html(state, key), "key": key, "short": SHORT_LABELS})  # fmt: skip
+    view = await view_async(state, key)
+    matrix = await matrix_html(state, key)
+    context = {"view": view, "matrix": matrix, "key": key, "short": SHORT_LABELS}
+    return render(request, "assessment/matrix.html", context)
 
 
 def _cell_page(request: Request, state: WebState, key: AssessmentKey, cell: str, *, message: str | None = None,
@@ -71,9 +78,10 @@ def _cell_page(request: Request, state: WebState, key: AssessmentKey, cell: str,
 
 
 @router.get("/o/{org}/products/{product_id}/cells/{cell}")
-def cell_page(request: Request, state: State, principal: PagePrincipal, product_id: str, cell: str) -> Response:
+async def cell_page(request: Request, state: State, principal: PagePrincipal, product_id: str, cell: str) -> Response:
     """One cell: its sub-outcome, why it applies, the requirements that inform it, its history, and the form."""
     key = assessment_key(state.repository, principal, product_id)
+    await view_async(state, key)
     return _cell_page(request, state, key, cell)
 
 
