@@ -53,6 +53,8 @@ class WebState:
     #: Derived views keyed by what they derive from (``assessment_version`` and the like); bounded by callers.
     cache: dict[Any, Any] = field(default_factory=dict)
     cache_lock: Lock = field(default_factory=Lock)
+    #: One lock per key being computed, so concurrent misses compute once.
+    computing: dict[Any, Lock] = field(default_factory=dict)
     #: Things routes register at start-up (the check-run executor, ...), closed at shutdown.
     closers: list[Any] = field(default_factory=list)
 
@@ -66,15 +68,24 @@ class WebState:
         return await run_in_threadpool(self.cached, key, compute, limit=limit)
 
     def cached(self, key: Any, compute: Any, *, limit: int = 256) -> Any:
-        """``compute()`` once per key (a small LRU-free cache: cleared when full, keys carry versions)."""
+        """``compute()`` once per key, even when many requests miss at once (the others wait for the first).
+
+        Cleared when full instead of evicting one by one: keys carry versions, so old entries are merely unused.
+        """
         with self.cache_lock:
             if key in self.cache:
                 return self.cache[key]
-        value = compute()
-        with self.cache_lock:
-            if len(self.cache) >= limit:
-                self.cache.clear()
-            self.cache[key] = value
+            computing = self.computing.setdefault(key, Lock())
+        with computing:
+            with self.cache_lock:
+                if key in self.cache:
+                    return self.cache[key]
+            value = compute()
+            with self.cache_lock:
+                if len(self.cache) >= limit:
+                    self.cache.clear()
+                self.cache[key] = value
+                self.computing.pop(key, None)
         return value
 
 
