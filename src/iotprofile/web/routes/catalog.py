@@ -1,0 +1,173 @@
+"""Catalog and crosswalk explorer and profile viewer pages (read-only; any member of the organisation).
+
+Catalogs are immutable for the life of the app, so the search index, crosswalk answers and profile differences are
+computed once and kept in the app's cache.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from iotprofile.catalog.vocabulary import ComponentKind
+from iotprofile.errors import CrosswalkError
+from iotprofile.services import show_document, show_element
+from iotprofile.web.catalog_cache import cached_crosswalk, cached_differences, explore_index
+from iotprofile.web.catalog_cache import documents as catalog_documents
+from iotprofile.web.context import PagePrincipal, State
+from iotprofile.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+Text = Annotated[str, Query(max_length=200)]
+Kind = Annotated[ComponentKind | None, Query()]
+
+
+def _blank(value: str) -> str | None:
+    return value.strip() or None
+
+
+@router.get("/o/{org}/catalog")
+def catalog_index(
+    request: Request,
+    state: State,
+    _principal: PagePrincipal,
+    *,
+    q: Text = "",
+    outcome: Text = "",
+    kind: Kind = None,
+    document: Text = "",
+) -> Response:
+    """Every document, and a search over every element with outcome, component-kind and document filters."""
+    index = explore_index(state)
+    searching = bool(q.strip() or outcome or kind or document)
+    results = (
+        index.search(q, outcome=_blank(outcome), component_kind=kind, document=_blank(document)) if searching else None
+    )
+    documents = catalog_documents(state)
+    return render(
+        request,
+        "catalog/index.html",
+        {
+            "documents": documents,
+            "index": index,
+            "results": results,
+            "filters": {"q": q, "outcome": outcome, "kind": kind.value if kind else "", "document": document},
+            "kinds": list(ComponentKind),
+        },
+    )
+
+
+@router.get("/o/{org}/catalog/{doc}")
+def catalog_document(
+    request: Request,
+    state: State,
+    _principal: PagePrincipal,
+    *,
+    doc: str,
+    q: Text = "",
+    outcome: Text = "",
+    kind: Kind = None,
+) -> Response:
+    """A document's facts and its elements as a tree (indented table), narrowed by search and filters."""
+    document = show_document(state.workspace, doc)
+    index = explore_index(state)
+    rows = index.document_elements(document.id, query=q, outcome=_blank(outcome), component_kind=kind)
+    filtered = bool(q.strip() or outcome or kind)
+    return render(
+        request,
+        "catalog/document.html",
+        {
+            "document": document,
+            "rows": rows,
+            "total": len(index.by_document.get(document.id, ())),
+            "filtered": filtered,
+            "index": index,
+            "filters": {"q": q, "outcome": outcome, "kind": kind.value if kind else ""},
+            "kinds": list(ComponentKind),
+        },
+    )
+
+
+@router.get("/o/{org}/catalog/{doc}/{element:path}")
+def catalog_element(
+    request: Request,
+    state: State,
+    _principal: PagePrincipal,
+    *,
+    doc: str,
+    element: str,
+    kind: Kind = None,
+    standard: Text = "",
+) -> Response:
+    """One element: statement, provenance, parent and children, and what crosswalks map to it."""
+    view = show_element(state.workspace, doc, element)
+    unfiltered = cached_crosswalk(state, f"{doc}:{element}", None, None)
+    answer = cached_crosswalk(state, f"{doc}:{element}", kind, _blank(standard))
+    return render(
+        request,
+        "catalog/element.html",
+        {
+            "view": view,
+            "answer": answer,
+            "standards": sorted({row.other.document for row in unfiltered.rows}),
+            "filters": {"kind": kind.value if kind else "", "standard": standard},
+            "kinds": list(ComponentKind),
+        },
+    )
+
+
+@router.get("/o/{org}/crosswalk")
+def crosswalk_page(
+    request: Request,
+    state: State,
+    _principal: PagePrincipal,
+    *,
+    ref: Text = "",
+    kind: Kind = None,
+    standard: Text = "",
+) -> Response:
+    """The crosswalk answer for ``ref`` (``DOC:ELEMENT``) as a table; an empty form without ``ref``."""
+    answer = unfiltered = None
+    error = None
+    if ref.strip():
+        try:
+            answer = cached_crosswalk(state, ref.strip(), kind, _blank(standard))
+            unfiltered = cached_crosswalk(state, ref.strip(), None, None)
+        except CrosswalkError as exc:  # a malformed reference: the form again, with the message beside it
+            error = exc.one_line()
+    documents = catalog_documents(state)
+    return render(
+        request,
+        "catalog/crosswalk.html",
+        {
+            "answer": answer,
+            "error": error,
+            "standards": sorted({row.other.document for row in unfiltered.rows}) if unfiltered else [],
+            "documents": documents,
+            "filters": {"ref": ref, "kind": kind.value if kind else "", "standard": standard},
+            "kinds": list(ComponentKind),
+        },
+        status=422 if error else 200,
+    )
+
+
+@router.get("/o/{org}/profiles/{profile_id}")
+def profile_page(request: Request, state: State, _principal: PagePrincipal, profile_id: str) -> Response:
+    """A profile: its outcomes and sub-outcomes, and what it adds to, removes from and rewords in its base."""
+    differences = cached_differences(state, profile_id)
+    index = explore_index(state)
+    return render(
+        request,
+        "catalog/profile.html",
+        {
+            "diff": differences,
+            "rows": index.by_document.get(profile_id, ()),
+            "marks": {
+                **{change.id: "changed" for change in differences.changed},
+                **{element.id: "added" for element in differences.added},
+            },
+        },
+    )
