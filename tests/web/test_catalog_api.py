@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from .conftest import OTHER_ADMIN, USERS, Browser, WebEnv
+from iotprofile.web.app import create_app
+from iotprofile.web.settings import WebSettings
+
+from .conftest import OTHER_ADMIN, USERS, Browser, WebEnv, populate
 
 ROUTES = [
     "/api/v1/catalogs",
@@ -17,7 +23,24 @@ ROUTES = [
 ]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def web_env(tmp_path_factory: pytest.TempPathFactory) -> WebEnv:
+    """One database for the module: the catalog API only reads."""
+    tmp = tmp_path_factory.mktemp("catalog-api")
+    url = f"sqlite:///{tmp / 'web.db'}"
+    populate(url)
+    return WebEnv(url, WebSettings(database_url=url, data_dir=tmp / "data"), tmp)
+
+
+@pytest.fixture(scope="module")
+def app(web_env: WebEnv) -> Iterator[FastAPI]:
+    """One app for the module (and its caches)."""
+    application = create_app(web_env.settings)
+    yield application
+    application.state.iotprofile.repository.close()
+
+
+@pytest.fixture(scope="module")
 def token(web_env: WebEnv) -> dict[str, str]:
     return {"Authorization": f"Bearer {web_env.token(USERS['viewer'])}"}
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
-from .conftest import OTHER_ADMIN, USERS, Browser
+from iotprofile.web.app import create_app
+from iotprofile.web.settings import WebSettings
+
+from .conftest import OTHER_ADMIN, USERS, Browser, populate
 
 _REF = re.compile(r'data-ref="([^"]+)"')
 
@@ -17,9 +23,22 @@ def refs(page: str) -> list[str]:
     return [html.unescape(ref) for ref in _REF.findall(page)]
 
 
-@pytest.fixture
-def viewer(browser: Browser) -> Browser:
-    return browser.sign_in(USERS["viewer"])
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    """One app for the module: these pages only read, so the tests can share it (and its caches)."""
+    tmp = tmp_path_factory.mktemp("catalog-pages")
+    url = f"sqlite:///{tmp / 'web.db'}"
+    populate(url)
+    application = create_app(WebSettings(database_url=url, data_dir=tmp / "data"))
+    yield application
+    application.state.iotprofile.repository.close()
+
+
+@pytest.fixture(scope="module")
+def viewer(app: FastAPI) -> Iterator[Browser]:
+    """A viewer of acme, signed in once for the module."""
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        yield Browser(client).sign_in(USERS["viewer"])
 
 
 @pytest.mark.parametrize(
