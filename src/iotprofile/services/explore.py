@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from iotprofile.catalog.model import ComponentKind, Document, DocumentKind, Element, ElementKind, TailoringRule
 from iotprofile.crosswalk.model import ReviewState
-from iotprofile.errors import CatalogError, CrosswalkError, UnknownDocumentError
+from iotprofile.errors import CrosswalkError, UnknownDocumentError, UnknownElementError
 from iotprofile.services import CrosswalkAnswer, Workspace, crosswalk, list_documents, show_document
 
 #: Search results returned at most (the total is reported besides).
@@ -120,7 +120,7 @@ class ExploreIndex:
     def check_outcome(self, outcome: str | None) -> None:
         """Refuse an outcome ID the index does not know (one line, with the known IDs)."""
         if outcome and outcome not in {choice.id for choice in self.outcomes}:
-            raise CatalogError(
+            raise UnknownElementError(
                 f"unknown outcome {outcome!r}",
                 tip="use one of " + ", ".join(choice.id for choice in self.outcomes),
             )

@@ -22,14 +22,34 @@ from iotprofile.web.context import ApiUser, State
 router = APIRouter(prefix="/api/v1", tags=["catalogs"])
 
 
+class ValidationErrorOut(BaseModel):
+    """One invalid parameter."""
+
+    loc: list[str]
+    msg: str
+
+
 class ErrorOut(BaseModel):
     """An error: one line saying what is wrong (and, for a typing mistake, the closest known IDs)."""
 
     detail: str
+    errors: list[ValidationErrorOut] | None = Field(default=None, description="Each invalid parameter (422 only).")
 
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "Unknown document or element."}}
-INVALID: dict[int | str, dict[str, Any]] = {422: {"model": ErrorOut, "description": "Malformed parameter."}}
+#: Every route: who may call it. Routes with parameters add :data:`NOT_FOUND` and :data:`INVALID`.
+UNAUTHENTICATED: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No session and no valid API token."}
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    **UNAUTHENTICATED,
+    404: {"model": ErrorOut, "description": "Unknown document, element or outcome."},
+}
+INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorOut, "description": "A malformed parameter (a reference that is not DOC:ELEMENT, ...)."}
+}
+ERRORS = {**NOT_FOUND, **INVALID}
+#: ``DOC`` or ``DOC:ELEMENT``, DOC a document ID (``nist-ir-8425a:DP-1``).
+REF_PATTERN = r"^[a-z0-9][a-z0-9.\-]*[a-z0-9](:\S.*)?$"
 
 DocId = Annotated[str, Path(max_length=100, description="Document ID, e.g. nist-ir-8425a.")]
 ElementId = Annotated[str, Path(max_length=200, description="Element ID, e.g. DP-1.")]
@@ -314,7 +334,9 @@ def _hit(entry: IndexedElement) -> SearchHitOut:
     )
 
 
-@router.get("/catalogs", response_model=list[DocumentSummaryOut], summary="List every known document")
+@router.get(
+    "/catalogs", response_model=list[DocumentSummaryOut], responses=UNAUTHENTICATED, summary="List every known document"
+)
 def catalogs(state: State, _user: ApiUser) -> list[DocumentSummaryOut]:
     """Catalogs with elements first (baselines, profiles, standards), then documents known by name only."""
     documents = catalog_documents(state)
@@ -336,7 +358,7 @@ def catalogs(state: State, _user: ApiUser) -> list[DocumentSummaryOut]:
     ]
 
 
-@router.get("/catalogs/{doc}", response_model=DocumentOut, responses=NOT_FOUND, summary="A document with its elements")
+@router.get("/catalogs/{doc}", response_model=DocumentOut, responses=ERRORS, summary="A document with its elements")
 def catalog(state: State, _user: ApiUser, doc: DocId) -> DocumentOut:
     """The document; a profile resolved against its base, so it lists every element it offers."""
     found = show_document(state.workspace, doc)
@@ -347,7 +369,7 @@ def catalog(state: State, _user: ApiUser, doc: DocId) -> DocumentOut:
 @router.get(
     "/catalogs/{doc}/elements/{element}",
     response_model=ElementDetailOut,
-    responses=NOT_FOUND,
+    responses=ERRORS,
     summary="One element with its parents and children",
 )
 def catalog_element(state: State, _user: ApiUser, doc: DocId, element: ElementId) -> ElementDetailOut:
@@ -364,14 +386,17 @@ def catalog_element(state: State, _user: ApiUser, doc: DocId, element: ElementId
 @router.get(
     "/crosswalk",
     response_model=CrosswalkOut,
-    responses={**NOT_FOUND, **INVALID},
+    responses=ERRORS,
     summary="What relates to an element, across every crosswalk",
 )
 def crosswalk(
     state: State,
     _user: ApiUser,
     *,
-    ref: Annotated[str, Query(min_length=1, max_length=200, description="DOC:ELEMENT, e.g. nist-ir-8425a:DP-1.")],
+    ref: Annotated[
+        str,
+        Query(min_length=1, max_length=200, pattern=REF_PATTERN, description="DOC:ELEMENT, e.g. nist-ir-8425a:DP-1."),
+    ],
     component_kind: Kind = None,
     standard: Annotated[
         str | None, Query(max_length=100, description="Only rows whose other end is in this document.")
@@ -386,7 +411,7 @@ def crosswalk(
 @router.get(
     "/profiles/{profile_id}/differences",
     response_model=DifferencesOut,
-    responses=NOT_FOUND,
+    responses=ERRORS,
     summary="What a profile adds to, removes from and rewords in its base",
 )
 def differences(
@@ -397,7 +422,7 @@ def differences(
     return _differences(found)
 
 
-@router.get("/search", response_model=SearchOut, responses={**NOT_FOUND, **INVALID}, summary="Search elements")
+@router.get("/search", response_model=SearchOut, responses=ERRORS, summary="Search elements")
 def search(
     state: State,
     _user: ApiUser,
