@@ -186,6 +186,10 @@ def test_crosswalk_page_explains_a_malformed_reference_beside_the_form(viewer: B
     assert 'aria-invalid="true"' in page.text
     assert "is not DOC or DOC:ELEMENT" in page.text
     assert viewer.client.get("/o/acme/crosswalk").status_code == 200  # the empty form
+    unknown = viewer.client.get("/o/acme/crosswalk", params={"ref": "nist-ir-8425a:DP-9"})
+    assert unknown.status_code == 404
+    assert 'id="ref-error"' in unknown.text
+    assert "has no element &#39;DP-9&#39;" in unknown.text
 
 
 def test_profile_page_shows_what_8425a_adds_and_rewords(viewer: Browser) -> None:

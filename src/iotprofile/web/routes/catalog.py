@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from iotprofile.catalog.vocabulary import ComponentKind
-from iotprofile.errors import CrosswalkError
+from iotprofile.errors import CatalogError, CrosswalkError, UnknownDocumentError, UnknownElementError
 from iotprofile.services import show_document, show_element
 from iotprofile.web.catalog_cache import cached_crosswalk, cached_differences, explore_index
 from iotprofile.web.catalog_cache import documents as catalog_documents
@@ -132,12 +132,14 @@ def crosswalk_page(
     """The crosswalk answer for ``ref`` (``DOC:ELEMENT``) as a table; an empty form without ``ref``."""
     answer = unfiltered = None
     error = None
+    status = 200
     if ref.strip():
         try:
             answer = cached_crosswalk(state, ref.strip(), kind, _blank(standard))
             unfiltered = cached_crosswalk(state, ref.strip(), None, None)
-        except CrosswalkError as exc:  # a malformed reference: the form again, with the message beside it
+        except (CrosswalkError, CatalogError) as exc:  # the form again, with the message beside it
             error = exc.one_line()
+            status = 404 if isinstance(exc, UnknownDocumentError | UnknownElementError) else 422
     documents = catalog_documents(state)
     return render(
         request,
@@ -150,7 +152,7 @@ def crosswalk_page(
             "filters": {"ref": ref, "kind": kind.value if kind else "", "standard": standard},
             "kinds": list(ComponentKind),
         },
-        status=422 if error else 200,
+        status=status,
     )
 
 
