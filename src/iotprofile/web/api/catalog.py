@@ -337,9 +337,9 @@ def _hit(entry: IndexedElement) -> SearchHitOut:
 @router.get(
     "/catalogs", response_model=list[DocumentSummaryOut], responses=UNAUTHENTICATED, summary="List every known document"
 )
-def catalogs(state: State, _user: ApiUser) -> list[DocumentSummaryOut]:
+async def catalogs(state: State, _user: ApiUser) -> list[DocumentSummaryOut]:
     """Catalogs with elements first (baselines, profiles, standards), then documents known by name only."""
-    documents = catalog_documents(state)
+    documents = await catalog_documents(state)
     return [
         DocumentSummaryOut(
             id=item.id,
@@ -359,10 +359,13 @@ def catalogs(state: State, _user: ApiUser) -> list[DocumentSummaryOut]:
 
 
 @router.get("/catalogs/{doc}", response_model=DocumentOut, responses=ERRORS, summary="A document with its elements")
-def catalog(state: State, _user: ApiUser, doc: DocId) -> DocumentOut:
+async def catalog(state: State, _user: ApiUser, doc: DocId) -> DocumentOut:
     """The document; a profile resolved against its base, so it lists every element it offers."""
+    await explore_index(state)  # reads (and resolves) every catalog once, off the event loop
     found = show_document(state.workspace, doc)
-    result: DocumentOut = state.cached(("explore", "api-document", doc), lambda: _document(found, len(found.elements)))
+    result: DocumentOut = await state.acached(
+        ("explore", "api-document", doc), lambda: _document(found, len(found.elements))
+    )
     return result
 
 
@@ -372,8 +375,9 @@ def catalog(state: State, _user: ApiUser, doc: DocId) -> DocumentOut:
     responses=ERRORS,
     summary="One element with its parents and children",
 )
-def catalog_element(state: State, _user: ApiUser, doc: DocId, element: ElementId) -> ElementDetailOut:
+async def catalog_element(state: State, _user: ApiUser, doc: DocId, element: ElementId) -> ElementDetailOut:
     """The element, the IDs of its parent chain (nearest first) and its children."""
+    await explore_index(state)
     view = show_element(state.workspace, doc, element)
     return ElementDetailOut(
         document=view.document.id,
@@ -389,7 +393,7 @@ def catalog_element(state: State, _user: ApiUser, doc: DocId, element: ElementId
     responses=ERRORS,
     summary="What relates to an element, across every crosswalk",
 )
-def crosswalk(
+async def crosswalk(
     state: State,
     _user: ApiUser,
     *,
@@ -404,7 +408,7 @@ def crosswalk(
 ) -> CrosswalkOut:
     """Mappings to the element, its parents and children and (for a profile) its base's element, both ways."""
     standard = (standard or "").strip() or None
-    answer = cached_crosswalk(state, ref.strip(), component_kind, standard)
+    answer = await cached_crosswalk(state, ref.strip(), component_kind, standard)
     return _crosswalk(answer, standard)
 
 
@@ -414,16 +418,16 @@ def crosswalk(
     responses=ERRORS,
     summary="What a profile adds to, removes from and rewords in its base",
 )
-def differences(
+async def differences(
     state: State, _user: ApiUser, profile_id: Annotated[str, Path(max_length=100, description="e.g. nist-ir-8425a.")]
 ) -> DifferencesOut:
     """Added, removed and reworded elements (with a word-level diff); ``base`` is null for a profile without one."""
-    found = cached_differences(state, profile_id)
+    found = await cached_differences(state, profile_id)
     return _differences(found)
 
 
 @router.get("/search", response_model=SearchOut, responses=ERRORS, summary="Search elements")
-def search(
+async def search(
     state: State,
     _user: ApiUser,
     *,
@@ -434,7 +438,7 @@ def search(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> SearchOut:
     """Elements of every document matching the words and filters, best first (exact IDs, then IDs, titles)."""
-    index = explore_index(state)
+    index = await explore_index(state)
     found = index.search(
         q, outcome=(outcome or "").strip() or None, component_kind=component_kind,
         document=(document or "").strip() or None, limit=limit,

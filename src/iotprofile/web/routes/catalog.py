@@ -30,7 +30,7 @@ def _blank(value: str) -> str | None:
 
 
 @router.get("/o/{org}/catalog")
-def catalog_index(
+async def catalog_index(
     request: Request,
     state: State,
     _principal: PagePrincipal,
@@ -41,12 +41,12 @@ def catalog_index(
     document: Text = "",
 ) -> Response:
     """Every document, and a search over every element with outcome, component-kind and document filters."""
-    index = explore_index(state)
+    index = await explore_index(state)
     searching = bool(q.strip() or outcome or kind or document)
     results = (
         index.search(q, outcome=_blank(outcome), component_kind=kind, document=_blank(document)) if searching else None
     )
-    documents = catalog_documents(state)
+    documents = await catalog_documents(state)
     return render(
         request,
         "catalog/index.html",
@@ -61,7 +61,7 @@ def catalog_index(
 
 
 @router.get("/o/{org}/catalog/{doc}")
-def catalog_document(
+async def catalog_document(
     request: Request,
     state: State,
     _principal: PagePrincipal,
@@ -72,8 +72,8 @@ def catalog_document(
     kind: Kind = None,
 ) -> Response:
     """A document's facts and its elements as a tree (indented table), narrowed by search and filters."""
+    index = await explore_index(state)  # reads (and resolves) every catalog once, off the event loop
     document = show_document(state.workspace, doc)
-    index = explore_index(state)
     rows = index.document_elements(document.id, query=q, outcome=_blank(outcome), component_kind=kind)
     filtered = bool(q.strip() or outcome or kind)
     return render(
@@ -92,7 +92,7 @@ def catalog_document(
 
 
 @router.get("/o/{org}/catalog/{doc}/{element:path}")
-def catalog_element(
+async def catalog_element(
     request: Request,
     state: State,
     _principal: PagePrincipal,
@@ -103,9 +103,10 @@ def catalog_element(
     standard: Text = "",
 ) -> Response:
     """One element: statement, provenance, parent and children, and what crosswalks map to it."""
+    await explore_index(state)  # reads (and resolves) every catalog once, off the event loop
     view = show_element(state.workspace, doc, element)
-    unfiltered = cached_crosswalk(state, f"{doc}:{element}", None, None)
-    answer = cached_crosswalk(state, f"{doc}:{element}", kind, _blank(standard))
+    unfiltered = await cached_crosswalk(state, f"{doc}:{element}", None, None)
+    answer = await cached_crosswalk(state, f"{doc}:{element}", kind, _blank(standard))
     return render(
         request,
         "catalog/element.html",
@@ -120,7 +121,7 @@ def catalog_element(
 
 
 @router.get("/o/{org}/crosswalk")
-def crosswalk_page(
+async def crosswalk_page(
     request: Request,
     state: State,
     _principal: PagePrincipal,
@@ -135,12 +136,12 @@ def crosswalk_page(
     status = 200
     if ref.strip():
         try:
-            answer = cached_crosswalk(state, ref.strip(), kind, _blank(standard))
-            unfiltered = cached_crosswalk(state, ref.strip(), None, None)
+            answer = await cached_crosswalk(state, ref.strip(), kind, _blank(standard))
+            unfiltered = await cached_crosswalk(state, ref.strip(), None, None)
         except (CrosswalkError, CatalogError) as exc:  # the form again, with the message beside it
             error = exc.one_line()
             status = 404 if isinstance(exc, UnknownDocumentError | UnknownElementError) else 422
-    documents = catalog_documents(state)
+    documents = await catalog_documents(state)
     return render(
         request,
         "catalog/crosswalk.html",
@@ -157,10 +158,10 @@ def crosswalk_page(
 
 
 @router.get("/o/{org}/profiles/{profile_id}")
-def profile_page(request: Request, state: State, _principal: PagePrincipal, profile_id: str) -> Response:
+async def profile_page(request: Request, state: State, _principal: PagePrincipal, profile_id: str) -> Response:
     """A profile: its outcomes and sub-outcomes, and what it adds to, removes from and rewords in its base."""
-    differences = cached_differences(state, profile_id)
-    index = explore_index(state)
+    differences = await cached_differences(state, profile_id)
+    index = await explore_index(state)
     return render(
         request,
         "catalog/profile.html",
