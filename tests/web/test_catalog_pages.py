@@ -10,7 +10,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from iotprofile.crosswalk.model import ElementRef
+from iotprofile.services import CrosswalkAnswer
 from iotprofile.web.app import create_app
+from iotprofile.web.catalog_cache import CrosswalkAnswers
 from iotprofile.web.settings import WebSettings
 
 from .conftest import OTHER_ADMIN, USERS, Browser, populate
@@ -231,3 +234,50 @@ def test_values_are_escaped(viewer: Browser) -> None:
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;" in page.text
+
+
+def test_crosswalk_answers_do_not_fill_the_shared_cache(viewer: Browser, app: FastAPI) -> None:
+    state = app.state.iotprofile
+    viewer.client.get("/o/acme/catalog/nist-ir-8425a/DP-1")
+    before = len(state.cache)
+    for element in ("DP-2", "DP-3", "IAC-1", "IAC-1a", "SU-1", "SU-2"):
+        for kind in ("", "device", "mobile_app"):
+            assert (
+                viewer.client.get(f"/o/acme/catalog/nist-ir-8425a/{element}", params={"kind": kind}).status_code == 200
+            )
+    assert len(state.cache) == before  # the answers live in their own bounded store
+    assert len(state.cache[("explore", "crosswalk-answers")]) >= 18
+
+
+def test_crosswalk_answer_store_drops_the_least_recently_used() -> None:
+    answers = CrosswalkAnswers(limit=2)
+    first, second, third = (
+        CrosswalkAnswer(ElementRef.parse(f"nist-ir-8425:DP-{n}"), None, None, None) for n in (1, 2, 3)
+    )
+    answers.put(("a", None, None), first)
+    answers.put(("b", None, None), second)
+    assert answers.get(("a", None, None)) is first  # now the most recently used
+    answers.put(("c", None, None), third)
+    assert answers.get(("b", None, None)) is None
+    assert answers.get(("a", None, None)) is first
+    assert len(answers) == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/o/acme/catalog?q=password&outcome=&kind=&document=",
+        "/o/acme/catalog/nist-ir-8425?q=&outcome=&kind=",
+        "/o/acme/catalog/nist-ir-8425/DP-1?kind=&standard=",
+        "/o/acme/crosswalk?ref=nist-ir-8425%3ADP-1&kind=&standard=",
+    ],
+)
+def test_forms_submitted_with_any_filter_work(viewer: Browser, url: str) -> None:
+    # What a browser sends when the selects are left at "Any": empty values, not missing ones.
+    assert viewer.client.get(url).status_code == 200
+
+
+def test_unknown_component_kind_is_a_clear_error(viewer: Browser) -> None:
+    page = viewer.client.get("/o/acme/catalog", params={"kind": "toaster"})
+    assert page.status_code == 422
+    assert "unknown component kind &#39;toaster&#39;" in page.text

@@ -6,6 +6,11 @@ worker thread (the first index build reads every catalog and crosswalk: about ha
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from threading import Lock
+
+from starlette.concurrency import run_in_threadpool
+
 from iotprofile.catalog.vocabulary import ComponentKind
 from iotprofile.services import CrosswalkAnswer, DocumentSummary, list_documents
 from iotprofile.services.explore import ExploreIndex, ProfileDifferences, crosswalk_table, profile_differences
@@ -18,15 +23,48 @@ async def explore_index(state: WebState) -> ExploreIndex:
     return index
 
 
+class CrosswalkAnswers:
+    """Crosswalk answers by (reference, kind, standard), the least recently used dropped past ``limit``.
+
+    Kept apart from the app's shared cache (one entry there): there are thousands of possible keys, and filling
+    the shared cache would clear everyone's views.
+    """
+
+    def __init__(self, limit: int = 1024) -> None:
+        self._limit = limit
+        self._lock = Lock()
+        self._items: OrderedDict[tuple[str, ComponentKind | None, str | None], CrosswalkAnswer] = OrderedDict()
+
+    def get(self, key: tuple[str, ComponentKind | None, str | None]) -> CrosswalkAnswer | None:
+        """The stored answer, or None."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, ComponentKind | None, str | None], answer: CrosswalkAnswer) -> None:
+        """Store an answer, dropping the least recently used past the limit."""
+        with self._lock:
+            self._items[key] = answer
+            while len(self._items) > self._limit:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 async def cached_crosswalk(
     state: WebState, ref: str, kind: ComponentKind | None, standard: str | None
 ) -> CrosswalkAnswer:
-    """A crosswalk answer, computed once per (reference, kind, standard)."""
-    answer: CrosswalkAnswer = await state.acached(
-        ("explore", "crosswalk", ref, kind, standard),
-        lambda: crosswalk_table(state.workspace, ref, component_kind=kind, standard=standard),
-    )
-    return answer
+    """A crosswalk answer, computed once per (reference, kind, standard) while it stays in use."""
+    answers: CrosswalkAnswers = state.cached(("explore", "crosswalk-answers"), CrosswalkAnswers)
+    key = (ref, kind, standard)
+    found = answers.get(key)
+    if found is None:
+        found = await run_in_threadpool(crosswalk_table, state.workspace, ref, component_kind=kind, standard=standard)
+        answers.put(key, found)
+    return found
 
 
 async def cached_differences(state: WebState, profile_id: str) -> ProfileDifferences:

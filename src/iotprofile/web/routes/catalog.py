@@ -22,11 +22,25 @@ from iotprofile.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 Text = Annotated[str, Query(max_length=200)]
-Kind = Annotated[ComponentKind | None, Query()]
+#: The filter forms send ``kind=`` for "Any": an empty value is no filter, not an error.
+Kind = Annotated[str, Query(max_length=40)]
 
 
 def _blank(value: str) -> str | None:
     return value.strip() or None
+
+
+def _kind(value: str) -> ComponentKind | None:
+    """The component kind a filter names (None for any); an unknown kind is a clear 422."""
+    if not value.strip():
+        return None
+    try:
+        return ComponentKind(value.strip())
+    except ValueError:
+        raise CatalogError(
+            f"unknown component kind {value.strip()!r}",
+            tip="use one of " + ", ".join(kind.value for kind in ComponentKind),
+        ) from None
 
 
 @router.get("/o/{org}/catalog")
@@ -37,14 +51,17 @@ async def catalog_index(
     *,
     q: Text = "",
     outcome: Text = "",
-    kind: Kind = None,
+    kind: Kind = "",
     document: Text = "",
 ) -> Response:
     """Every document, and a search over every element with outcome, component-kind and document filters."""
+    chosen = _kind(kind)
     index = await explore_index(state)
-    searching = bool(q.strip() or outcome or kind or document)
+    searching = bool(q.strip() or outcome or chosen or document)
     results = (
-        index.search(q, outcome=_blank(outcome), component_kind=kind, document=_blank(document)) if searching else None
+        index.search(q, outcome=_blank(outcome), component_kind=chosen, document=_blank(document))
+        if searching
+        else None
     )
     documents = await catalog_documents(state)
     return render(
@@ -54,7 +71,7 @@ async def catalog_index(
             "documents": documents,
             "index": index,
             "results": results,
-            "filters": {"q": q, "outcome": outcome, "kind": kind.value if kind else "", "document": document},
+            "filters": {"q": q, "outcome": outcome, "kind": chosen.value if chosen else "", "document": document},
             "kinds": list(ComponentKind),
         },
     )
@@ -69,13 +86,14 @@ async def catalog_document(
     doc: str,
     q: Text = "",
     outcome: Text = "",
-    kind: Kind = None,
+    kind: Kind = "",
 ) -> Response:
     """A document's facts and its elements as a tree (indented table), narrowed by search and filters."""
+    chosen = _kind(kind)
     index = await explore_index(state)  # reads (and resolves) every catalog once, off the event loop
     document = show_document(state.workspace, doc)
-    rows = index.document_elements(document.id, query=q, outcome=_blank(outcome), component_kind=kind)
-    filtered = bool(q.strip() or outcome or kind)
+    rows = index.document_elements(document.id, query=q, outcome=_blank(outcome), component_kind=chosen)
+    filtered = bool(q.strip() or outcome or chosen)
     return render(
         request,
         "catalog/document.html",
@@ -85,7 +103,7 @@ async def catalog_document(
             "total": len(index.by_document.get(document.id, ())),
             "filtered": filtered,
             "index": index,
-            "filters": {"q": q, "outcome": outcome, "kind": kind.value if kind else ""},
+            "filters": {"q": q, "outcome": outcome, "kind": chosen.value if chosen else ""},
             "kinds": list(ComponentKind),
         },
     )
@@ -99,14 +117,15 @@ async def catalog_element(
     *,
     doc: str,
     element: str,
-    kind: Kind = None,
+    kind: Kind = "",
     standard: Text = "",
 ) -> Response:
     """One element: statement, provenance, parent and children, and what crosswalks map to it."""
+    chosen = _kind(kind)
     await explore_index(state)  # reads (and resolves) every catalog once, off the event loop
     view = show_element(state.workspace, doc, element)
     unfiltered = await cached_crosswalk(state, f"{doc}:{element}", None, None)
-    answer = await cached_crosswalk(state, f"{doc}:{element}", kind, _blank(standard))
+    answer = await cached_crosswalk(state, f"{doc}:{element}", chosen, _blank(standard))
     return render(
         request,
         "catalog/element.html",
@@ -114,7 +133,7 @@ async def catalog_element(
             "view": view,
             "answer": answer,
             "standards": sorted({row.other.document for row in unfiltered.rows}),
-            "filters": {"kind": kind.value if kind else "", "standard": standard},
+            "filters": {"kind": chosen.value if chosen else "", "standard": standard},
             "kinds": list(ComponentKind),
         },
     )
@@ -127,16 +146,17 @@ async def crosswalk_page(
     _principal: PagePrincipal,
     *,
     ref: Text = "",
-    kind: Kind = None,
+    kind: Kind = "",
     standard: Text = "",
 ) -> Response:
     """The crosswalk answer for ``ref`` (``DOC:ELEMENT``) as a table; an empty form without ``ref``."""
+    chosen = _kind(kind)
     answer = unfiltered = None
     error = None
     status = 200
     if ref.strip():
         try:
-            answer = await cached_crosswalk(state, ref.strip(), kind, _blank(standard))
+            answer = await cached_crosswalk(state, ref.strip(), chosen, _blank(standard))
             unfiltered = await cached_crosswalk(state, ref.strip(), None, None)
         except (CrosswalkError, CatalogError) as exc:  # the form again, with the message beside it
             error = exc.one_line()
@@ -150,7 +170,7 @@ async def crosswalk_page(
             "error": error,
             "standards": sorted({row.other.document for row in unfiltered.rows}) if unfiltered else [],
             "documents": documents,
-            "filters": {"ref": ref, "kind": kind.value if kind else "", "standard": standard},
+            "filters": {"ref": ref, "kind": chosen.value if chosen else "", "standard": standard},
             "kinds": list(ComponentKind),
         },
         status=status,
