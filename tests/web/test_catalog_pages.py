@@ -281,3 +281,12 @@ def test_unknown_component_kind_is_a_clear_error(viewer: Browser) -> None:
     page = viewer.client.get("/o/acme/catalog", params={"kind": "toaster"})
     assert page.status_code == 422
     assert "unknown component kind &#39;toaster&#39;" in page.text
+
+
+def test_a_document_known_by_name_links_to_its_crosswalk(viewer: Browser) -> None:
+    page = viewer.client.get("/o/acme/catalog/csa-star")
+    assert page.status_code == 200
+    assert "known by name only" in page.text
+    assert 'href="/o/acme/crosswalk?ref=csa-star"' in page.text
+    crosswalk = viewer.client.get("/o/acme/crosswalk", params={"ref": "csa-star"})
+    assert "nist-ir-8425:DP" in refs(crosswalk.text)  # NIST's essay lists CSA STAR for Data Protection
