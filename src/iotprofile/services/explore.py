@@ -66,7 +66,7 @@ class SearchResult:
     items: tuple[IndexedElement, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class ExploreIndex:
     """Every element of every document with elements, ready to search and filter (build once per workspace)."""
 
