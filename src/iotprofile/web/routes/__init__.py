@@ -5,14 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from iotprofile.web.api import assessment as api_assessment
+from iotprofile.web.api import catalog as api_catalog
 from iotprofile.web.api import products as api_products
-from iotprofile.web.routes import assessment, auth, products, settings
+from iotprofile.web.routes import assessment, auth, catalog, products, settings
 
 ROUTERS: list[APIRouter] = [
     auth.router,
     products.router,
     assessment.router,
     settings.router,
+    catalog.router,
     api_products.router,
     api_assessment.router,
+    api_catalog.router,
 ]
