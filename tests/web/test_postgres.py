@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
+from tests.storage.conftest import postgres_database_url, postgres_url  # noqa: F401 (fixtures)
 
 from iotprofile.web.app import create_app
 from iotprofile.web.settings import WebSettings
-from tests.storage.conftest import postgres_database_url, postgres_url  # noqa: F401 (fixtures)
 
 from .conftest import OTHER_ADMIN, PASSWORD, ROUTER, USERS, Browser, populate
 
