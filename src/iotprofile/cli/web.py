@@ -38,6 +38,10 @@ def serve(
         bool, typer.Option(help="Trust X-Forwarded-For/-Proto from the proxy in front (for HTTPS termination).")
     ] = False,
     max_upload_mb: Annotated[int, typer.Option(help="Largest upload (SBOM, firmware, evidence), in MiB.")] = 64,
+    vulndb: Annotated[
+        Path | None,
+        typer.Option("--vulndb", help="Vulnerability database for SBOM check runs (see 'iotprofile vulndb refresh')."),
+    ] = None,
 ) -> None:
     """Run the web app: pages for the team, and the REST API under /api/v1 (OpenAPI at /api/v1/openapi.json).
 
@@ -55,6 +59,7 @@ def serve(
         data_dir=data_dir,
         secure_cookies=secure_cookies,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
+        vulndb=vulndb,
     )
     if workers > 1:
         # Several processes need an import string; the settings travel in the environment.

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from iotprofile.web.api import checks as api_checks
 from iotprofile.web.api import products as api_products
-from iotprofile.web.routes import auth, products
+from iotprofile.web.routes import auth, checks, products
 
 ROUTERS: list[APIRouter] = [
     auth.router,
     products.router,
     api_products.router,
+    checks.router,
+    api_checks.router,
 ]
