@@ -116,6 +116,7 @@ def test_a_malformed_sbom_ends_the_run_in_error_with_the_checkers_message(api: T
     assert done["status"] == "error"
     assert done["error"]
     assert "\n" not in done["error"]
+    assert str(web_env.tmp) not in done["error"]
     assert done["findings"] == []
 
 

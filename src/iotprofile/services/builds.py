@@ -116,7 +116,12 @@ def create_build(
             path = root / "input" / filename
             path.write_bytes(upload.content)
             standard = upload.standard or _slug(Path(filename).stem) or "requirements"
-            read_requirements_file(path, standard=standard)
+            try:
+                read_requirements_file(path, standard=standard)
+            except IotprofileError as exc:
+                # Named by the uploaded name: the server's directories are nobody's business.
+                where = (exc.where or "").replace(str(path), filename) or filename
+                raise PipelineError(exc.message, where=where, tip=exc.tip) from None
             standards.append({"file": f"input/{filename}", "standard": standard})
         profile_id = _slug(name) or "profile"
         config = {
@@ -196,7 +201,7 @@ def execute(repository: SqlRepository, workspace: Workspace, build_id: str, *, d
             "pairs": answer.pairs,
         }
     except IotprofileError as exc:
-        builds.set_status(build_id, status=ERROR, now=now(), error=exc.one_line())
+        builds.set_status(build_id, status=ERROR, now=now(), error=exc.one_line().replace(f"{root}/", ""))
     except Exception as exc:  # noqa: BLE001 - a background job must end its build whatever happened
         builds.set_status(build_id, status=ERROR, now=now(), error=f"internal error: {type(exc).__name__}")
     else:
@@ -239,7 +244,11 @@ def review_queue(data_dir: Path, build: ProfileBuild) -> list[QueueItem]:
     path = directory(data_dir, build.id) / "out" / "review.yaml"
     if not path.exists():
         return []
+    from iotprofile.profiles.build.review import DECISIONS_FILE, current, load_decisions
+
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # Decisions recorded since the queue was written (the re-build has not finished yet) are not pending either.
+    decided = set(current(load_decisions(path.with_name(DECISIONS_FILE))))
     prefix = f"{directory(data_dir, build.id) / 'input'}/"
     items = [
         QueueItem(
@@ -258,7 +267,7 @@ def review_queue(data_dir: Path, build: ProfileBuild) -> list[QueueItem]:
             is_proposal=False,
         )
         for item in data.get("requirements", [])
-        if item.get("decision") == "pending"
+        if item.get("decision") == "pending" and item.get("requirement") not in decided
     ]
     items += [
         QueueItem(
@@ -269,7 +278,7 @@ def review_queue(data_dir: Path, build: ProfileBuild) -> list[QueueItem]:
             is_proposal=True,
         )
         for item in data.get("proposals", [])
-        if item.get("decision") == "pending"
+        if item.get("decision") == "pending" and f"proposal:{item.get('id')}" not in decided
     ]
     return items
 

@@ -170,7 +170,8 @@ def execute(
         if found.product_id and found.component:
             _attach(repository, workspace, found, attempt)
     except IotprofileError as exc:
-        store.finish(run_id, status=ERROR, now=now(), result=result, error=exc.one_line())
+        message = exc.one_line().replace(f"{directory}/", "")
+        store.finish(run_id, status=ERROR, now=now(), result=result, error=message)
     except Exception as exc:  # noqa: BLE001 - a background job must end its run whatever happened
         store.finish(run_id, status=ERROR, now=now(), result=result, error=f"internal error: {type(exc).__name__}")
     else:
