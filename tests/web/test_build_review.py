@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from iotprofile.services.accounts import accounts
 
-from .conftest import OTHER_ADMIN, USERS, Browser, WebEnv
+from .conftest import OTHER_ADMIN, ROOT, USERS, Browser, WebEnv
 
 REQUIREMENTS = (
     b"id,text\n"
@@ -168,3 +168,47 @@ def test_other_organisations_builds_are_not_found_and_files_only_by_listed_name(
     browser.sign_in(USERS["viewer"])
     for name in ("../build.yaml", "..%2Fbuild.yaml", "../../../web.db", "input/router.csv"):
         assert browser.client.get(f"/o/acme/builds/{build_id}/files/{name}").status_code == 404
+
+
+CONFIG = b"""format: iotprofile/build/v1
+profile:
+  id: acme-router-profile
+  title: Acme router profile
+  product_type: consumer-grade router
+target: nist-ir-8425a
+standards:
+- file: vendor-router-requirements.csv
+  standard: acme-router-baseline-2026
+  columns: {id: Req ID, text: Requirement, strength: Level}
+"""
+VENDOR_CSV = ROOT / "examples" / "profile-build" / "vendor-router-requirements.csv"
+
+
+def test_build_from_an_uploaded_build_file(api: TestClient, web_env: WebEnv) -> None:
+    token = web_env.token(USERS["editor"])
+    files = [("files", (VENDOR_CSV.name, VENDOR_CSV.read_bytes(), "text/csv")),
+             ("config", ("router.yaml", CONFIG, "application/yaml"))]  # fmt: skip
+    response = api.post("/api/v1/orgs/acme/builds", headers=auth(token), files=files)
+    assert response.status_code == 202, response.text
+    assert response.json()["name"] == "Acme router profile"
+    done = wait_for(api, token, response.json()["id"])
+    assert done["status"] == "done", done["error"]
+    assert done["summary"]["standards"] == ["acme-router-baseline-2026"]
+    assert "acme-router-profile.html" in done["outputs"]
+
+
+def test_an_uploaded_build_file_may_only_name_uploaded_files(api: TestClient, web_env: WebEnv) -> None:
+    token = web_env.token(USERS["editor"])
+    csv = ("files", (VENDOR_CSV.name, VENDOR_CSV.read_bytes(), "text/csv"))
+    for config, message in (
+        (CONFIG.replace(b"file: vendor-router-requirements.csv", b"file: ../../web.db"), "was not uploaded"),
+        (CONFIG + b"learn_from: [../other/decisions.yaml]\n", "learn_from"),
+        (b"format: [unclosed", "not a YAML build file"),
+        (CONFIG.replace(b"target: nist-ir-8425a", b"target: Not An ID!"), "config"),
+    ):
+        response = api.post("/api/v1/orgs/acme/builds", headers=auth(token),
+                            files=[csv, ("config", ("b.yaml", config, "application/yaml"))])  # fmt: skip
+        assert response.status_code == 422, response.text
+        assert message in response.json()["detail"]
+        assert str(web_env.tmp) not in response.json()["detail"]
+    assert not list((web_env.tmp / "data" / "builds").glob("*"))

@@ -87,50 +87,44 @@ def create_build(
     target: str,
     uploads: Sequence[Upload],
     data_dir: Path,
+    config: bytes | None = None,
     ip: str | None = None,
 ) -> ProfileBuild:
     """Store a new queued build of the uploaded requirement lists, audited ``build.create``.
 
-    Each file is read once here: bad files are refused before anything is stored. The caller schedules
+    Without ``config`` a build file is written for the uploads (one standard per file) and each file is read once
+    here: bad files are refused before anything is stored. With ``config`` (an uploaded build file), its
+    ``file:`` sources must name uploaded files; the target and title come from it. The caller schedules
     :func:`execute`.
     """
-    from iotprofile.services.profile_build import read_requirements_file
-
     require(principal, Permission.REVIEW_PROFILES)
     name = name.strip()
-    if not name:
-        raise PipelineError("give the build a name", where="name")
-    if target not in TARGETS:
-        raise PipelineError(f"unknown target profile {target!r}; choose {' or '.join(TARGETS)}", where="target")
-    if not uploads:
-        raise PipelineError("upload at least one requirement file", where="files")
+    if config is None:
+        if not name:
+            raise PipelineError("give the build a name", where="name")
+        if target not in TARGETS:
+            raise PipelineError(f"unknown target profile {target!r}; choose {' or '.join(TARGETS)}", where="target")
+        if not uploads:
+            raise PipelineError("upload at least one requirement file", where="files")
     build_id = uuid.uuid4().hex[:16]
     root = directory(data_dir, build_id)
-    standards: list[dict[str, Any]] = []
     try:
         (root / "input").mkdir(parents=True)
-        used: set[str] = set()
-        for upload in uploads:
-            filename = _checked_name(upload, used)
-            used.add(filename)
-            path = root / "input" / filename
-            path.write_bytes(upload.content)
-            standard = upload.standard or _slug(Path(filename).stem) or "requirements"
-            try:
-                read_requirements_file(path, standard=standard)
-            except IotprofileError as exc:
-                # Named by the uploaded name: the server's directories are nobody's business.
-                where = (exc.where or "").replace(str(path), filename) or filename
-                raise PipelineError(exc.message, where=where, tip=exc.tip) from None
-            standards.append({"file": f"input/{filename}", "standard": standard})
-        profile_id = _slug(name) or "profile"
-        config = {
-            "format": "iotprofile/build/v1",
-            "profile": {"id": f"{profile_id}-profile", "title": name, "product_type": name},
-            "target": target,
-            "standards": standards,
-        }
-        (root / "build.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        names = _write_uploads(root, uploads, read=config is None)
+        if config is None:
+            profile_id = _slug(name) or "profile"
+            document: dict[str, Any] = {
+                "format": "iotprofile/build/v1",
+                "profile": {"id": f"{profile_id}-profile", "title": name, "product_type": name},
+                "target": target,
+                "standards": [{"file": f"input/{filename}", "standard": standard} for filename, standard in names],
+            }
+        else:
+            document = _uploaded_config(config, {filename for filename, _ in names})
+        (root / "build.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        if config is not None:
+            target, title = _validated_config(root / "build.yaml")
+            name = name or title
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
@@ -143,8 +137,68 @@ def create_build(
         shutil.rmtree(root, ignore_errors=True)
         raise
     audit(repository, principal, "build.create", object_type="profile_build", object_id=build_id, ip=ip,
-          detail={"name": name, "target": target, "files": [item["file"] for item in standards]})  # fmt: skip
+          detail={"name": name, "target": target, "files": [filename for filename, _ in names],
+                  "build_file": config is not None})  # fmt: skip
     return build
+
+
+def _write_uploads(root: Path, uploads: Sequence[Upload], *, read: bool) -> list[tuple[str, str]]:
+    """Write the uploads to ``input/``; (file name, standard ID) of each. ``read``: read each as ingest would."""
+    from iotprofile.services.profile_build import read_requirements_file
+
+    written: list[tuple[str, str]] = []
+    used: set[str] = set()
+    for upload in uploads:
+        filename = _checked_name(upload, used)
+        used.add(filename)
+        path = root / "input" / filename
+        path.write_bytes(upload.content)
+        standard = upload.standard or _slug(Path(filename).stem) or "requirements"
+        if read:
+            try:
+                read_requirements_file(path, standard=standard)
+            except IotprofileError as exc:
+                # Named by the uploaded name: the server's directories are nobody's business.
+                where = (exc.where or "").replace(str(path), filename) or filename
+                raise PipelineError(exc.message, where=where, tip=exc.tip) from None
+        written.append((filename, standard))
+    return written
+
+
+def _uploaded_config(content: bytes, uploaded: set[str]) -> dict[str, Any]:
+    """An uploaded build file, its ``file:`` sources pointed at the uploads (nothing else on the server)."""
+    try:
+        document = yaml.safe_load(content.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise PipelineError(f"not a YAML build file: {str(exc).splitlines()[0]}", where="config") from None
+    if not isinstance(document, dict):
+        raise PipelineError("a build file is a mapping (format, profile, target, standards)", where="config")
+    if document.get("learn_from"):
+        raise PipelineError("learn_from is not available in the web app (other builds' files are not shared)",
+                            where="config")  # fmt: skip
+    standards = document.get("standards")
+    for index, source in enumerate(standards if isinstance(standards, list) else []):
+        if not isinstance(source, dict) or source.get("file") is None:
+            continue
+        filename = str(source["file"])
+        if filename not in uploaded:
+            known = ", ".join(sorted(uploaded)) or "none"
+            raise PipelineError(f"standards[{index}] names file {filename!r}, which was not uploaded "
+                                f"(uploaded: {known})", where="config")  # fmt: skip
+        document["standards"][index] = {**source, "file": f"input/{filename}"}
+    return document
+
+
+def _validated_config(path: Path) -> tuple[str, str]:
+    """The target and title of the written build file, refused (one line, no server paths) if invalid."""
+    from iotprofile.profiles.build.config import load_config
+
+    try:
+        config = load_config(path)
+    except IotprofileError as exc:
+        where = (exc.where or "").replace(str(path), "config")
+        raise PipelineError(exc.message, where=where or "config", tip=exc.tip) from None
+    return config.target, config.profile.title
 
 
 def _checked_name(upload: Upload, used: set[str]) -> str:

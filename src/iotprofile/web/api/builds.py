@@ -13,7 +13,7 @@ from iotprofile.storage.runs import ProfileBuild
 from iotprofile.web.api.checks import ErrorOut
 from iotprofile.web.context import ApiPrincipal, State, client_ip
 from iotprofile.web.jobs import jobs
-from iotprofile.web.routes.builds import schedule, uploads
+from iotprofile.web.routes.builds import config_of, schedule, uploads
 
 router = APIRouter(prefix="/api/v1/orgs/{org}", tags=["profile builds"])
 
@@ -119,18 +119,26 @@ def create_build(
     request: Request,
     state: State,
     principal: ApiPrincipal,
-    name: Annotated[str, Form(min_length=1, max_length=200, description="What the profile is for.")],
-    target: Annotated[Literal["nist-ir-8425a", "nist-ir-8425"], Form(description="The profile to tailor.")],
-    files: Annotated[list[UploadFile], File(description="Requirement lists: CSV, XLSX, YAML or JSON.")],
+    name: Annotated[
+        str, Form(max_length=200, description="What the profile is for (with a build file: default its title).")
+    ] = "",
+    target: Annotated[
+        Literal["nist-ir-8425a", "nist-ir-8425"], Form(description="The profile to tailor (not with a build file).")
+    ] = "nist-ir-8425a",
+    files: Annotated[list[UploadFile] | None, File(description="Requirement lists: CSV, XLSX, YAML or JSON.")] = None,
     standards: Annotated[
         str, Form(max_length=2000, description="Standard IDs, comma-separated in file order; default: file names.")
     ] = "",
+    config: Annotated[
+        UploadFile | None,
+        File(description="A build file (iotprofile/build/v1); its file sources name the uploaded files."),
+    ] = None,
 ) -> BuildOut:
     """Store the build and schedule it; poll ``GET .../builds/{id}`` until done or error."""
     jobs(state)
     build = builds.create_build(state.repository, principal, name=name, target=target,
-                                uploads=uploads(files, standards), data_dir=state.data_dir,
-                                ip=client_ip(request))  # fmt: skip
+                                uploads=uploads(files or [], standards), data_dir=state.data_dir,
+                                config=config_of(config), ip=client_ip(request))  # fmt: skip
     schedule(state, build.id)
     return _build_out(state, build)
 

@@ -32,6 +32,13 @@ def uploads(files: list[UploadFile], standards: str) -> list[builds.Upload]:
     return found
 
 
+def config_of(config: UploadFile | None) -> bytes | None:
+    """The uploaded build file's content, or None when none was chosen."""
+    if config is None or not (config.filename or config.size):
+        return None
+    return config.file.read()
+
+
 @router.get("/o/{org}/builds")
 def build_list(request: Request, state: State, principal: PagePrincipal) -> Response:
     """The organisation's builds and the form to create one."""
@@ -47,16 +54,17 @@ def create(
     state: State,
     principal: PagePrincipal,
     org: str,
-    name: Annotated[str, Form(max_length=200)],
-    target: Annotated[str, Form(max_length=100)],
-    files: Annotated[list[UploadFile], File()],
+    name: Annotated[str, Form(max_length=200)] = "",
+    target: Annotated[str, Form(max_length=100)] = "nist-ir-8425a",
+    files: Annotated[list[UploadFile] | None, File()] = None,
     standards: Annotated[str, Form(max_length=2000)] = "",
+    config: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Store the build, schedule it and go to its page."""
     jobs(state)
     build = builds.create_build(state.repository, principal, name=name, target=target,
-                                uploads=uploads(files, standards), data_dir=state.data_dir,
-                                ip=client_ip(request))  # fmt: skip
+                                uploads=uploads(files or [], standards), data_dir=state.data_dir,
+                                config=config_of(config), ip=client_ip(request))  # fmt: skip
     schedule(state, build.id)
     return RedirectResponse(f"/o/{org}/builds/{build.id}", status_code=303)
 
