@@ -195,3 +195,19 @@ def test_runs_left_by_a_stopped_server_are_marked_interrupted(web_env: WebEnv, b
     assert page.status_code == 200
     assert "interrupted" in page.text
     assert "data-poll" not in page.text
+
+
+def test_the_upload_form_shows_a_clear_error_for_an_empty_file(browser: Browser) -> None:
+    browser.sign_in(USERS["assessor"])
+    response = browser.post("/o/acme/checks", {"kind": "sbom"}, files={"file": ("empty.json", b"")})
+    assert response.status_code == 422
+    assert "the uploaded file is empty" in response.text
+
+
+def test_the_executor_survives_a_second_start_of_the_app(app: Any, web_env: WebEnv) -> None:
+    token = web_env.token(USERS["assessor"])
+    for _ in range(2):
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            response = upload(client, token, {"kind": "sbom"}, SBOM.name, SBOM.read_bytes())
+            assert response.status_code == 202
+            assert wait_for(client, token, response.json()["id"])["status"] == "done"

@@ -59,5 +59,11 @@ def jobs(state: WebState) -> Jobs:
         interrupt_builds(state.repository, before=_STARTED)
         created = Jobs(state.settings.check_workers)
         state._jobs = created  # type: ignore[attr-defined]
-        state.closers.append(created.close)
+
+        def close() -> None:
+            # A later start-up of the same app (a second test client) gets a fresh executor.
+            state._jobs = None  # type: ignore[attr-defined]
+            created.close()
+
+        state.closers.append(close)
         return created
