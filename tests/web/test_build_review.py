@@ -10,6 +10,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from iotprofile.services.accounts import accounts
+from iotprofile.storage.runs import ProfileBuild, SqlProfileBuilds
 
 from .conftest import OTHER_ADMIN, ROOT, USERS, Browser, WebEnv
 
@@ -212,3 +213,19 @@ def test_an_uploaded_build_file_may_only_name_uploaded_files(api: TestClient, we
         assert message in response.json()["detail"]
         assert str(web_env.tmp) not in response.json()["detail"]
     assert not list((web_env.tmp / "data" / "builds").glob("*"))
+
+
+def test_a_running_build_page_polls_and_hides_the_review_forms(browser: Browser, web_env: WebEnv) -> None:
+    at = datetime.now(UTC)
+    with web_env.repository() as repository:
+        build = ProfileBuild(id="live", organisation="acme", name="Live", target="nist-ir-8425a", status="running",
+                             created_by="x", created_at=at, updated_at=at, summary={}, error=None)  # fmt: skip
+        SqlProfileBuilds(repository).add(build)
+    browser.sign_in(USERS["editor"])
+    page = browser.client.get("/o/acme/builds/live")
+    assert '<section id="build-status" data-poll="/o/acme/builds/live"' in page.text
+    review = browser.client.get("/o/acme/builds/live/review")
+    assert 'data-poll="/o/acme/builds/live/review"' in review.text
+    refused = browser.post("/o/acme/builds/live/review", {"subject": "a:b", "verdict": "reject"})
+    assert refused.status_code == 422
+    assert "running" in refused.text

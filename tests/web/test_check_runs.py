@@ -211,3 +211,16 @@ def test_the_executor_survives_a_second_start_of_the_app(app: Any, web_env: WebE
             response = upload(client, token, {"kind": "sbom"}, SBOM.name, SBOM.read_bytes())
             assert response.status_code == 202
             assert wait_for(client, token, response.json()["id"])["status"] == "done"
+
+
+def test_a_live_run_page_marks_its_status_region_for_polling(browser: Browser, web_env: WebEnv) -> None:
+    content = b"{}"
+    with web_env.repository() as repository:
+        live = CheckRun(id="live", organisation="acme", product_id=None, component=None, kind="sbom",
+                        filename="x.json", input_sha256=hashlib.sha256(content).hexdigest(), status="running",
+                        created_by="someone", created_at=datetime.now(UTC), started_at=None, finished_at=None,
+                        result=None, error=None)  # fmt: skip
+        SqlCheckRuns(repository).add(live, content)
+    browser.sign_in(USERS["viewer"])
+    page = browser.client.get("/o/acme/checks/live")
+    assert '<section id="run-status" data-poll="/o/acme/checks/live"' in page.text
