@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from iotprofile.web.api import assessment as api_assessment
 from iotprofile.web.api import builds as api_builds
 from iotprofile.web.api import checks as api_checks
 from iotprofile.web.api import products as api_products
-from iotprofile.web.routes import auth, builds, checks, products
+from iotprofile.web.routes import assessment, auth, builds, checks, products, settings
 
 ROUTERS: list[APIRouter] = [
     auth.router,
     products.router,
+    assessment.router,
+    settings.router,
     api_products.router,
+    api_assessment.router,
     checks.router,
     api_checks.router,
     builds.router,
