@@ -29,9 +29,12 @@ def test_concurrent_misses_compute_once(app: FastAPI) -> None:
     assert state.cached(("k", 2), lambda: "other") == "other"
 
 
-def test_a_full_cache_starts_over(app: FastAPI) -> None:
+def test_a_full_cache_drops_the_least_recently_used(app: FastAPI) -> None:
     state = app.state.iotprofile
-    for index in range(5):
+    state.cache.clear()
+    for index in range(3):
         state.cached(("n", index), lambda index=index: index, limit=3)
-    assert len(state.cache) <= 3
-    assert state.cached(("n", 4), lambda: "recomputed", limit=3) == 4
+    state.cached(("n", 0), lambda: "recomputed", limit=3)  # used again: now the most recent
+    state.cached(("n", 3), lambda: 3, limit=3)
+    assert list(state.cache) == [("n", 2), ("n", 0), ("n", 3)]
+    assert state.cached(("n", 0), lambda: "recomputed", limit=3) == 0

@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -29,6 +30,22 @@ from iotprofile.web.security import BodyLimit, SecurityHeaders
 from iotprofile.web.settings import WebSettings
 
 API_PREFIX = "/api/v1"
+#: The body of every 422 answer: one line for people, the failing places for programs.
+VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
+    "title": "ValidationError",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "description": "The first problem, as one line naming the place."},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"loc": {"type": "array", "items": {"type": "string"}}, "msg": {"type": "string"}},
+            },
+        },
+    },
+}
 _STATIC = Path(__file__).parent / "static"
 
 
@@ -81,6 +98,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_up:
+            # Build the catalog explorer's index while the first user signs in, not during their first search.
+            from threading import Thread
+
+            from iotprofile.web.catalog_cache import warm_up
+
+            Thread(target=warm_up, args=(state,), name="iotprofile-warm-up", daemon=True).start()
         try:
             yield
         finally:
@@ -136,6 +160,21 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         if _is_api(request):
             return JSONResponse({"detail": message, "errors": _jsonable_errors(errors)}, status_code=422)
         return _error_page(request, 422, message)
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's document, with the validation error body this app really sends (see ``invalid_request``)."""
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            document = get_openapi(title=app.title, version=app.version, summary=app.summary,
+                                   description=app.description, routes=app.routes)  # fmt: skip
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas["HTTPValidationError"] = VALIDATION_ERROR_SCHEMA
+            schemas.pop("ValidationError", None)
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     from iotprofile.web.routes import ROUTERS
 

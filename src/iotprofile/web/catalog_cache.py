@@ -16,11 +16,19 @@ from iotprofile.services import CrosswalkAnswer, DocumentSummary, list_documents
 from iotprofile.services.explore import ExploreIndex, ProfileDifferences, crosswalk_table, profile_differences
 from iotprofile.web.context import WebState
 
+#: The search index's key in the app's cache.
+INDEX_KEY = ("explore", "index")
+
 
 async def explore_index(state: WebState) -> ExploreIndex:
-    """The app's search index over every document (built on first use)."""
-    index: ExploreIndex = await state.acached(("explore", "index"), lambda: ExploreIndex.build(state.workspace))
+    """The app's search index over every document (built on first use, or by :func:`warm_up`)."""
+    index: ExploreIndex = await state.acached(INDEX_KEY, lambda: ExploreIndex.build(state.workspace))
     return index
+
+
+def warm_up(state: WebState) -> None:
+    """Build the search index now (``serve`` does it in a thread at start-up)."""
+    state.cached(INDEX_KEY, lambda: ExploreIndex.build(state.workspace))
 
 
 class CrosswalkAnswers:

@@ -16,6 +16,7 @@ slow (building a plan, a report, a check run) runs in worker threads.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock, RLock
@@ -50,8 +51,8 @@ class WebState:
     repository: SqlRepository
     workspace: Workspace
     data_dir: Path
-    #: Derived views keyed by what they derive from (``assessment_version`` and the like); bounded by callers.
-    cache: dict[Any, Any] = field(default_factory=dict)
+    #: Derived views keyed by what they derive from (``assessment_version`` and the like), least recently used last.
+    cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
     cache_lock: Lock = field(default_factory=Lock)
     #: One lock per key being computed, so concurrent misses compute once (re-entrant: a computation may look up
     #: its own key again through a service's memo).
@@ -59,7 +60,7 @@ class WebState:
     #: Things routes register at start-up (the check-run executor, ...), closed at shutdown.
     closers: list[Any] = field(default_factory=list)
 
-    async def acached(self, key: Any, compute: Any, *, limit: int = 256) -> Any:
+    async def acached(self, key: Any, compute: Any, *, limit: int = 512) -> Any:
         """:meth:`cached` for async routes: a hit is returned at once, a miss is computed in a worker thread."""
         with self.cache_lock:
             if key in self.cache:
@@ -68,13 +69,15 @@ class WebState:
 
         return await run_in_threadpool(self.cached, key, compute, limit=limit)
 
-    def cached(self, key: Any, compute: Any, *, limit: int = 256) -> Any:
+    def cached(self, key: Any, compute: Any, *, limit: int = 512) -> Any:
         """``compute()`` once per key, even when many requests miss at once (the others wait for the first).
 
-        Cleared when full instead of evicting one by one: keys carry versions, so old entries are merely unused.
+        The least recently used entry is dropped past ``limit``; keys carry the versions of what they derive from,
+        so an entry is never stale, only unused.
         """
         with self.cache_lock:
             if key in self.cache:
+                self.cache.move_to_end(key)
                 return self.cache[key]
             computing = self.computing.setdefault(key, RLock())
         with computing:
@@ -83,9 +86,9 @@ class WebState:
                     return self.cache[key]
             value = compute()
             with self.cache_lock:
-                if len(self.cache) >= limit:
-                    self.cache.clear()
                 self.cache[key] = value
+                while len(self.cache) > limit:
+                    self.cache.popitem(last=False)
                 self.computing.pop(key, None)
         return value
 
@@ -222,7 +225,7 @@ def may(principal: Principal, permission: Permission) -> bool:
     return allowed(principal.role, permission)
 
 
-def api_user(request: Request, csrf: Annotated[str | None, Depends(submitted_csrf)]) -> Principal | StoredSession:
+async def api_user(request: Request, csrf: Annotated[str | None, Depends(submitted_csrf)]) -> Principal | StoredSession:
     """Any signed-in caller, for routes outside organisations (catalogs, crosswalks): a token or a session."""
     authorization = request.headers.get("authorization", "")
     if authorization:

@@ -41,5 +41,6 @@ def app_from_env() -> FastAPI:
         secure_cookies=raw.get("secure_cookies"),
         max_upload_bytes=int(raw.get("max_upload_bytes", WebSettings.max_upload_bytes)),
         vulndb=Path(raw["vulndb"]) if raw.get("vulndb") else None,
+        warm_up=True,
     )
     return create_app(settings)

@@ -30,5 +30,7 @@ class WebSettings:
     #: Offline vulnerability database (OSV / NVD / KEV / VEX directory, as ``scan sbom --vulndb``) the SBOM check
     #: matches components against; None: no vulnerability matching (the check still inventories the SBOM).
     vulndb: Path | None = None
+    #: Build slow caches (the catalog search index) in the background at start-up (``serve`` does; tests do not).
+    warm_up: bool = False
     #: Trusted hosts for the Host header; empty: any.
     allowed_hosts: tuple[str, ...] = field(default=())
