@@ -54,7 +54,7 @@ serve: demo
 	printf '%s\n' '$(DEMO_PASSWORD)' | $(BIN)/iotprofile user create --email demo@example.com --org default \
 		--password-stdin --db $(DEMO_DB)
 	@echo "Open http://127.0.0.1:8000/ and sign in as demo@example.com with $(DEMO_PASSWORD)"
-	$(BIN)/iotprofile serve --db $(DEMO_DB)
+	$(BIN)/iotprofile serve --db $(DEMO_DB) --vulndb examples/vulndb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
