@@ -104,3 +104,10 @@ def test_api_needs_a_token_of_the_organisation(api: TestClient, web_env: WebEnv)
 def test_api_with_a_session_needs_the_csrf_header_to_write(browser: Browser) -> None:
     browser.sign_in(USERS["admin"])
     assert browser.client.get("/api/v1/orgs/acme/products").status_code == 200
+
+
+def test_method_not_allowed_lists_every_method_of_the_path(api: TestClient, web_env: WebEnv) -> None:
+    headers = {"Authorization": f"Bearer {web_env.token(USERS['admin'])}"}
+    response = api.delete("/api/v1/orgs/acme/checks", headers=headers)
+    assert response.status_code == 405
+    assert {method.strip() for method in response.headers["allow"].split(",")} >= {"GET", "POST"}

@@ -26,7 +26,7 @@ from iotprofile.errors import (
     RateLimitedError,
 )
 from iotprofile.web.context import LoginRequiredError, NotFoundError, WebState
-from iotprofile.web.security import BodyLimit, SecurityHeaders
+from iotprofile.web.security import BodyLimit, CompleteAllowHeader, SecurityHeaders
 from iotprofile.web.settings import WebSettings
 
 API_PREFIX = "/api/v1"
@@ -181,6 +181,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    app.add_middleware(CompleteAllowHeader, routes=lambda: app.router.routes)
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     if settings.allowed_hosts:

@@ -127,3 +127,46 @@ async def _refuse(send: Send, status: int, message: str) -> None:
 def same_secret(given: str | None, expected: str) -> bool:
     """Constant-time comparison of a submitted CSRF token with the session's."""
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+class CompleteAllowHeader:
+    """Answers 405 with every method the path allows, not only those of the first route that matched its path.
+
+    Starlette tries routes in order and answers 405 with the methods of the first route whose path matched, so a
+    path served by a GET route and a POST route would claim to allow only GET (RFC 9110, 15.5.6: Allow lists the
+    target's methods).
+    """
+
+    def __init__(self, app: ASGIApp, *, routes: Callable[[], list[Any]]) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; complete the Allow header of a 405 answer."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def completing_send(message: Message) -> None:
+            if message["type"] == "http.response.start" and message.get("status") == 405:
+                methods = self._methods(scope)
+                if methods:
+                    headers = [(name, value) for name, value in message.get("headers", []) if name.lower() != b"allow"]
+                    headers.append((b"allow", ", ".join(sorted(methods)).encode()))
+                    message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, completing_send)
+
+    def _methods(self, scope: Scope) -> set[str]:
+        from starlette.routing import Match
+
+        routes = self.routes()
+        return {
+            method
+            for method in _METHODS
+            if any(route.matches({**scope, "method": method})[0] is Match.FULL for route in routes)
+        }
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
