@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from iotprofile.web.api import product_editor as api_product_editor
 from iotprofile.web.api import products as api_products
-from iotprofile.web.routes import auth, products
+from iotprofile.web.routes import auth, downloads, product_editor, products
 
 ROUTERS: list[APIRouter] = [
     auth.router,
     products.router,
     api_products.router,
+    product_editor.router,
+    downloads.router,
+    api_product_editor.router,
 ]
