@@ -221,3 +221,18 @@ def test_openapi_uses_the_product_schema(api: Any) -> None:
     ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert ref.endswith("/Product")
     assert "components" in schema["components"]["schemas"]["Product"]["properties"]
+
+
+def test_a_new_verdict_or_edit_changes_the_report(browser: Browser, web_env: WebEnv) -> None:
+    browser.sign_in(USERS["editor"])
+    url = f"/o/acme/products/{ROUTER}/reports/report.json"
+    before = browser.client.get(url).content
+    assert browser.client.get(url).content == before
+    cell, _sha256 = _record_with_evidence(web_env)
+    after = browser.client.get(url).content
+    assert after != before
+    assert cell.split("@")[0] in after.decode()
+    edited = browser.post(f"/o/acme/products/{ROUTER}/connections/1/remove")
+    assert edited.status_code == 303
+    html = browser.client.get(f"/o/acme/products/{ROUTER}/reports/report.html").text
+    assert "Acme AX3000" in html

@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from iotprofile.assessment.model import EvidenceKind
 from iotprofile.errors import DocumentError, ExitCode, ReportError
@@ -111,11 +111,13 @@ def safe_filename(name: str) -> str:
 
 
 def report(repository: SqlRepository, workspace: Workspace, principal: Principal, product_id: str, name: str, *,
-           evidence_href: Callable[[str], str] | None = None) -> Download:  # fmt: skip
+           evidence_href: Callable[[str], str] | None = None,
+           cache: Callable[[Any, Callable[[], Download]], Download] | None = None) -> Download:  # fmt: skip
     """Render one report of the product's stored assessment.
 
     ``evidence_href`` gives the link of a stored evidence file by SHA-256 (the evidence download route); the
-    reports link every evidence file that is stored.
+    reports link every evidence file recorded. ``cache(key, compute)`` (the web app's cache) keeps rendered reports
+    under the product's assessment version, so an unchanged assessment is not rendered again (a PDF takes seconds).
     """
     from iotprofile.reports.assessment import _writer
     from iotprofile.reports.assessment.interface import ReportFormat
@@ -130,6 +132,12 @@ def report(repository: SqlRepository, workspace: Workspace, principal: Principal
         fmt, file = _ALIASES[name]
     else:
         raise UnknownReportError(f"no report {name!r}", tip=f"choose from {', '.join(REPORTS)}")
+    if cache is not None:
+        profile = get_product(repository, principal, product_id).profile_id
+        version = repository.assessment_version(product_id, profile)
+        key = ("report", product_id, profile, version, fmt, file, evidence_href("") if evidence_href else None)
+        return cache(key, lambda: report(repository, workspace, principal, product_id, name,
+                                         evidence_href=evidence_href))  # fmt: skip
     result = stored_result(repository, workspace, product_id)
     hrefs: dict[str, str] = {}
     if evidence_href is not None:

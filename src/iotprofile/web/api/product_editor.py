@@ -71,7 +71,8 @@ def report(state: State, principal: ApiPrincipal, product_id: ProductId,
     """One report of the stored assessment, rendered now."""
     base = f"/api/v1/orgs/{principal.organisation}/products/{product_id}"
     return _file(downloads.report(state.repository, state.workspace, principal, product_id, name,
-                                  evidence_href=lambda sha256: f"{base}/evidence/{sha256}"))  # fmt: skip
+                                  evidence_href=lambda sha256: f"{base}/evidence/{sha256}",
+                                       cache=state.cached))  # fmt: skip
 
 
 @router.get("/products/{product_id}/evidence/{sha256}", summary="Download an evidence file", response_class=Response,

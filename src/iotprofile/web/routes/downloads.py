@@ -30,7 +30,8 @@ def report(state: State, principal: PagePrincipal, product_id: str, name: str) -
     """One report of the stored assessment (report.html, report.md, report.json, matrix.csv, ...)."""
     base = f"/o/{principal.organisation}/products/{product_id}"
     return attachment(downloads.report(state.repository, state.workspace, principal, product_id, name,
-                                       evidence_href=lambda sha256: f"{base}/evidence/{sha256}"))  # fmt: skip
+                                       evidence_href=lambda sha256: f"{base}/evidence/{sha256}",
+                                       cache=state.cached))  # fmt: skip
 
 
 @router.get("/o/{org}/products/{product_id}/evidence/{sha256}")
