@@ -137,6 +137,10 @@ def test_edit_basics(browser: Browser, web_env: WebEnv) -> None:
     assert bad.status_code == 422
     assert "name" in bad.text
     assert _stored(web_env, ROUTER).name == "Acme AX3000 (rev C)"
+    unknown = browser.post(f"/o/acme/products/{ROUTER}/basics", {**data, "profile": "no-such-profile"})
+    assert unknown.status_code == 422
+    assert "profile" in unknown.text
+    assert _stored(web_env, ROUTER).profile is None
 
 
 def test_add_edit_and_remove_a_component_with_interfaces(browser: Browser, web_env: WebEnv) -> None:

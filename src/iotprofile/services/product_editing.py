@@ -82,10 +82,21 @@ def _data(product: Product) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- whole products
 
 
+def _save(repository: SqlRepository, workspace: Workspace, principal: Principal, product: Product, *,
+          ip: str | None, creating: bool = False) -> Product:  # fmt: skip
+    """:func:`save_product`, with a profile that names no catalog reported as bad input (422), not as 404."""
+    from iotprofile.errors import UnknownDocumentError
+
+    try:
+        return save_product(repository, workspace, principal, product, ip=ip, creating=creating)
+    except UnknownDocumentError as exc:
+        raise ProductError(exc.message, where="profile", tip=exc.tip) from None
+
+
 def create_product(repository: SqlRepository, workspace: Workspace, principal: Principal, product: Product, *,
                    ip: str | None = None) -> Product:  # fmt: skip
     """Store a new product of the organisation (409 if its ID is taken anywhere)."""
-    return save_product(repository, workspace, principal, product, ip=ip, creating=True)
+    return _save(repository, workspace, principal, product, ip=ip, creating=True)
 
 
 def create_simple(repository: SqlRepository, workspace: Workspace, principal: Principal, fields: Mapping[str, Any],
@@ -113,7 +124,7 @@ def replace_product(repository: SqlRepository, workspace: Workspace, principal: 
     if product.id != product_id:
         raise ProductError(f"the product's ID is {product.id!r}, not {product_id!r}", where="id",
                            tip="a product's ID cannot change; create a new product instead")  # fmt: skip
-    return save_product(repository, workspace, principal, product, ip=ip)
+    return _save(repository, workspace, principal, product, ip=ip)
 
 
 def _edit(repository: SqlRepository, workspace: Workspace, principal: Principal, product_id: str, *, action: str,
@@ -124,7 +135,7 @@ def _edit(repository: SqlRepository, workspace: Workspace, principal: Principal,
     product = validated(change(_data(current)))
     if product.id != product_id:
         raise ProductError("a product's ID cannot change", where="id")
-    save_product(repository, workspace, principal, product, ip=ip)
+    _save(repository, workspace, principal, product, ip=ip)
     audit(repository, principal, action, object_type="product", object_id=product_id, ip=ip, detail=detail)
     return product
 
