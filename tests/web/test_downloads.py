@@ -134,6 +134,9 @@ def test_support_upload_generates_documents(browser: Browser, web_env: WebEnv) -
     assert browser.client.get(f"/o/acme/products/{ROUTER}/documents/nothing.txt").status_code == 404
     with web_env.repository() as repository:
         assert repository.support_record(ROUTER) == SUPPORT.read_text()
+    from tests.web.test_product_editor import _audit_actions
+
+    assert "support.update" in _audit_actions(web_env, ROUTER)
 
 
 def test_invalid_support_record_is_refused_with_its_place(browser: Browser, web_env: WebEnv) -> None:

@@ -95,6 +95,8 @@ class UnknownReportError(ReportError):
     exit_code = ExitCode.NOT_FOUND
 
 
+#: The media types downloads are sent with.
+MEDIA_TYPES: tuple[str, ...] = tuple(sorted(set(_MEDIA.values())))
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -30,7 +30,18 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such product (or it belongs to another organisation)."},
     422: {"model": ErrorOut, "description": "The input is not valid; the message names the place."},
 }
-_FILE = {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+#: Bodies that are not JSON at all are refused by the framework before validation.
+_BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    400: {"model": ErrorOut, "description": "The body could not be parsed."},
+}
+#: Every media type a download may have (reports, documents, evidence files), for the OpenAPI document.
+_FILE = {
+    "content": {
+        media: {"schema": {"type": "string", "format": "binary"}}
+        for media in sorted({*(kind.split(";")[0] for kind in downloads.MEDIA_TYPES), "application/octet-stream"})
+    }
+}
 
 
 def _file(download: downloads.Download) -> Response:
@@ -42,7 +53,8 @@ def _file(download: downloads.Download) -> Response:
 
 
 @router.post("/products", response_model=Product, status_code=201, summary="Create a product",
-             responses={**_ERRORS, 409: {"model": ErrorOut, "description": "The product ID is taken."}})  # fmt: skip
+             responses={**_BODY_ERRORS,
+                        409: {"model": ErrorOut, "description": "The product ID is taken."}})  # fmt: skip
 def create_product(request: Request, state: State, principal: ApiPrincipal, product: Product) -> Product:
     """Store a new product of the organisation (the body is a product file's content as JSON)."""
     return editing.create_product(state.repository, state.workspace, principal, product, ip=client_ip(request))
@@ -55,7 +67,7 @@ def read_product(state: State, principal: ApiPrincipal, product_id: ProductId) -
 
 
 @router.put("/products/{product_id}", response_model=Product, summary="Replace a product's definition",
-            responses=_ERRORS)  # fmt: skip
+            responses=_BODY_ERRORS)  # fmt: skip
 def replace_product(request: Request, state: State, principal: ApiPrincipal, product_id: ProductId,
                     product: Product) -> Product:  # fmt: skip
     """Replace the definition (a new version of the same product; the ID in the body must match)."""
