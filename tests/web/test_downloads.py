@@ -137,6 +137,11 @@ def test_support_upload_generates_documents(browser: Browser, web_env: WebEnv) -
     from tests.web.test_product_editor import _audit_actions
 
     assert "support.update" in _audit_actions(web_env, ROUTER)
+    changed = SUPPORT.read_text().replace("mailto:psirt@example.com", "mailto:security@example.com")
+    files = {"support_file": ("support.yaml", changed.encode(), "application/yaml")}
+    assert browser.post(f"/o/acme/products/{ROUTER}/support", files=files).status_code == 303
+    again = browser.client.get(f"/o/acme/products/{ROUTER}/documents/security.txt")
+    assert "Contact: mailto:security@example.com" in again.text
 
 
 def test_invalid_support_record_is_refused_with_its_place(browser: Browser, web_env: WebEnv) -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from iotprofile.documents.coverage import Generated
     from iotprofile.documents.support import LoadedSupport
+    from iotprofile.product.model import Product
     from iotprofile.services import Workspace
     from iotprofile.storage.repository import SqlRepository
 
@@ -214,27 +215,38 @@ class GeneratedDocuments:
 
 
 def documents(repository: SqlRepository, workspace: Workspace, principal: Principal, product_id: str, *,
-              as_of: date | None = None) -> GeneratedDocuments | None:  # fmt: skip
+              as_of: date | None = None,
+              cache: Callable[[Any, Callable[[], GeneratedDocuments]], GeneratedDocuments] | None = None,
+              ) -> GeneratedDocuments | None:  # fmt: skip
     """Generate every document of the product from its stored support record (None: no record stored yet).
 
     The stored verdicts go in as the assessment (the documentation package uses them); SBOM files are not read
     (a stored product has no directory), so advisories and SBOM-based content are left out.
     """
+    product = get_product(repository, principal, product_id)
+    text = repository.support_record(product_id)
+    if text is None:
+        return None
+    day = as_of or date.today()
+    if cache is not None:
+        version = repository.assessment_version(product_id, product.profile_id)
+        key = ("documents", product_id, version, hashlib.sha256(text.encode()).hexdigest(), day)
+        return cache(key, lambda: _generate(repository, workspace, product, text, day))
+    return _generate(repository, workspace, product, text, day)
+
+
+def _generate(repository: SqlRepository, workspace: Workspace, product: Product, text: str,
+              day: date) -> GeneratedDocuments:  # fmt: skip
     from iotprofile.documents.generate import generate
     from iotprofile.documents.inputs import DocumentInputs
     from iotprofile.documents.sbom import Sbom
     from iotprofile.documents.support import check_current
     from iotprofile.services.products import stored_result
 
-    product = get_product(repository, principal, product_id)
-    text = repository.support_record(product_id)
-    if text is None:
-        return None
     stripped = text.lstrip()
     loaded = _load_support_text(text.encode(), "support.json" if stripped.startswith("{") else "support.yaml")
-    day = as_of or date.today()
     check_current(loaded, product_id=product.id, as_of=day)
-    result = stored_result(repository, workspace, product_id, requirements=False)
+    result = stored_result(repository, workspace, product.id, requirements=False)
     inputs = DocumentInputs(product, loaded, Sbom((), ()), (), day, result)
     generated = generate(inputs, result.plan)
     files = generated.files()
@@ -242,9 +254,11 @@ def documents(repository: SqlRepository, workspace: Workspace, principal: Princi
 
 
 def document(repository: SqlRepository, workspace: Workspace, principal: Principal, product_id: str, name: str, *,
-             as_of: date | None = None) -> Download:  # fmt: skip
+             as_of: date | None = None,
+             cache: Callable[[Any, Callable[[], GeneratedDocuments]], GeneratedDocuments] | None = None,
+             ) -> Download:  # fmt: skip
     """One generated document file by its name (as listed)."""
-    found = documents(repository, workspace, principal, product_id, as_of=as_of)
+    found = documents(repository, workspace, principal, product_id, as_of=as_of, cache=cache)
     if found is None:
         raise UnknownProductError(f"product {product_id!r} has no support record yet",
                                   tip="upload its support.yaml on the Documents page")  # fmt: skip

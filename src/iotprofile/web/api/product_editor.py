@@ -144,7 +144,7 @@ class DocumentsOut(BaseModel):
             responses=_ERRORS)  # fmt: skip
 def list_documents(state: State, principal: ApiPrincipal, product_id: ProductId) -> DocumentsOut:
     """Every document generated now from the stored product and support record."""
-    found = downloads.documents(state.repository, state.workspace, principal, product_id)
+    found = downloads.documents(state.repository, state.workspace, principal, product_id, cache=state.cached)
     if found is None:
         return DocumentsOut(product=product_id, support_record=False, documents=[], notes=[])
     items = [
@@ -166,4 +166,4 @@ def list_documents(state: State, principal: ApiPrincipal, product_id: ProductId)
             responses={**_ERRORS, 200: {"description": "The document file.", **_FILE}})  # fmt: skip
 def get_document(state: State, principal: ApiPrincipal, product_id: ProductId, name: str) -> Response:
     """One generated document file."""
-    return _file(downloads.document(state.repository, state.workspace, principal, product_id, name))
+    return _file(downloads.document(state.repository, state.workspace, principal, product_id, name, cache=state.cached))

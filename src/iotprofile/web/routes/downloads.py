@@ -46,7 +46,7 @@ def _documents_page(request: Request, state: State, principal: PagePrincipal, pr
     generated = None
     problem = None
     try:
-        generated = downloads.documents(state.repository, state.workspace, principal, product_id)
+        generated = downloads.documents(state.repository, state.workspace, principal, product_id, cache=state.cached)
     except DocumentError as exc:
         problem = exc.one_line()
     context = {
@@ -69,7 +69,9 @@ def documents_page(request: Request, state: State, principal: PagePrincipal, pro
 @router.get("/o/{org}/products/{product_id}/documents/{name:path}")
 def document(state: State, principal: PagePrincipal, product_id: str, name: str) -> Response:
     """One generated document file."""
-    return attachment(downloads.document(state.repository, state.workspace, principal, product_id, name))
+    return attachment(
+        downloads.document(state.repository, state.workspace, principal, product_id, name, cache=state.cached)
+    )
 
 
 @router.post("/o/{org}/products/{product_id}/support")
