@@ -192,7 +192,7 @@ def test_removing_a_connected_component_is_refused(browser: Browser, web_env: We
     browser.sign_in(USERS["editor"])
     response = browser.post(f"/o/acme/products/{ROUTER}/components/app/remove")
     assert response.status_code == 422
-    assert "unknown component" in response.text
+    assert "cannot remove component &#39;app&#39;: connections[0]: unknown component &#39;app&#39;" in response.text
     assert _stored(web_env, ROUTER).component("app") is not None
 
 

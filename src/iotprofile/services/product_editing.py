@@ -196,8 +196,13 @@ def remove_component(repository: SqlRepository, workspace: Workspace, principal:
         del data["components"][_component_index(data, component_id)]
         return data
 
-    return _edit(repository, workspace, principal, product_id, action="component.remove", change=change, ip=ip,
-                 detail={"component": component_id})  # fmt: skip
+    try:
+        return _edit(repository, workspace, principal, product_id, action="component.remove", change=change, ip=ip,
+                     detail={"component": component_id})  # fmt: skip
+    except ProductError as exc:
+        tip = "first remove or change the connections and overrides that name it"
+        raise ProductError(f"cannot remove component {component_id!r}: {exc.message}", where=exc.where,
+                           tip=tip) from None  # fmt: skip
 
 
 def add_connection(repository: SqlRepository, workspace: Workspace, principal: Principal, product_id: str,
