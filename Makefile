@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint services bench render clean
+.PHONY: demo serve test lint services bench render clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ demo: $(STAMP)
 	@echo "Documents: out/router/documents/, out/smart-plug/documents/ (coverage.json lists what each serves)"
 	@echo "SBOM scan (SARIF): out/router/scan-sbom.sarif; its evidence is recorded in out/iotprofile.db"
 	@echo "Profile built from standards: out/router-profile/example-router-profile.html (review queue: review.yaml)"
+
+# The web app on the demo database: an admin demo@example.com in the 'default' organisation, which owns the
+# products the CLI imported. The password is for this local demo only.
+DEMO_PASSWORD := demo-password-change-me
+serve: demo
+	printf '%s\n' '$(DEMO_PASSWORD)' | $(BIN)/iotprofile user create --email demo@example.com --org default \
+		--password-stdin --db $(DEMO_DB)
+	@echo "Open http://127.0.0.1:8000/ and sign in as demo@example.com with $(DEMO_PASSWORD)"
+	$(BIN)/iotprofile serve --db $(DEMO_DB)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

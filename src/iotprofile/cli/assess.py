@@ -174,13 +174,16 @@ def product_schema() -> None:
 def product_import(
     file: Annotated[Path, typer.Argument(help="A product file (YAML or JSON).")],
     db: DbOption = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Organisation of the web app that owns it (default: 'default').")
+    ] = None,
 ) -> None:
     """Store a product (or replace its stored definition) in one transaction."""
     from iotprofile.services.products import import_product, open_repository
 
     def action() -> str:
         with open_repository(db) as repository:
-            return import_product(repository, _workspace(), file).id
+            return import_product(repository, _workspace(), file, organisation=org).id
 
     product_id = _run(action)
     sys.stdout.write(f"imported {product_id}\n")

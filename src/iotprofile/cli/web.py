@@ -38,6 +38,9 @@ def serve(
         bool, typer.Option(help="Trust X-Forwarded-For/-Proto from the proxy in front (for HTTPS termination).")
     ] = False,
     max_upload_mb: Annotated[int, typer.Option(help="Largest upload (SBOM, firmware, evidence), in MiB.")] = 64,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (off: the proxy in front logs requests, the audit log changes).")
+    ] = False,
 ) -> None:
     """Run the web app: pages for the team, and the REST API under /api/v1 (OpenAPI at /api/v1/openapi.json).
 
@@ -62,12 +65,14 @@ def serve(
 
         os.environ[SETTINGS_ENV] = settings_to_env(settings)
         uvicorn.run("iotprofile.web.factory:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    proxy_headers=proxy_headers, server_header=False, log_level="info")  # fmt: skip
+                    proxy_headers=proxy_headers, server_header=False, log_level="info",
+                    access_log=access_log)  # fmt: skip
         return
     from iotprofile.web.app import create_app
 
     application = _run(lambda: create_app(settings))
-    uvicorn.run(application, host=host, port=port, proxy_headers=proxy_headers, server_header=False, log_level="info")
+    uvicorn.run(application, host=host, port=port, proxy_headers=proxy_headers, server_header=False, log_level="info",
+                access_log=access_log)  # fmt: skip
 
 
 def _password(password_stdin: bool) -> str:

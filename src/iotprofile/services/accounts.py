@@ -229,6 +229,8 @@ def add_member(repository: SqlRepository, principal: Principal, *, email: str, r
             raise AccountError(f"no user {email!r} exists", tip="give a name and a first password to create one")
         return create_user(repository, email=email, name=name, password=password,
                            organisation=principal.organisation, role=role, actor=principal.actor, ip=ip)  # fmt: skip
+    if user.id == principal.user.id and role is not Role.ADMIN:
+        raise AccountError("you cannot lower your own role", tip="ask another administrator")
     store.set_role(user.id, principal.organisation, role.value)
     store.audit(at=now(), actor=principal.actor, action="member.set_role", organisation_id=principal.organisation,
                 object_type="user", object_id=email, ip=ip, detail={"role": role.value})  # fmt: skip
@@ -297,6 +299,17 @@ def sign_out(repository: SqlRepository, token: str, *, ip: str | None) -> None:
     store.end_session(hash_secret(token))
     if live is not None:
         store.audit(at=now(), actor=live.user.email, action="logout", ip=ip)
+
+
+def session_principal(
+    repository: SqlRepository, token: str, organisation: str
+) -> tuple[StoredSession | None, Principal | None]:
+    """The live session of a cookie value and its user's principal in an organisation (None: not a member)."""
+    found = accounts(repository).session_in(hash_secret(token), organisation, now=now())
+    if found is None:
+        return None, None
+    stored, role = found
+    return stored, Principal(stored.user, organisation, Role(role)) if role else None
 
 
 def principal_in(repository: SqlRepository, user: User, organisation: str) -> Principal | None:
@@ -407,3 +420,20 @@ def operator_token(repository: SqlRepository, *, email: str, organisation: str, 
 
         raise UnknownAccountError(f"{email!r} is not a member of organisation {organisation!r}")
     return create_token(repository, Principal(user, organisation, Role(role)), name=name, days=days)
+
+
+def remove_member(repository: SqlRepository, principal: Principal, *, email: str, ip: str | None = None) -> None:
+    """End a member's membership of the principal's organisation (admins; not themselves)."""
+    require(principal, Permission.MANAGE_MEMBERS)
+    store = accounts(repository)
+    email = normalise_email(email)
+    user = store.user_by_email(email)
+    if user is None or store.role(user.id, principal.organisation) is None:
+        from iotprofile.storage.accounts import UnknownAccountError
+
+        raise UnknownAccountError(f"{email!r} is not a member of {principal.organisation}")
+    if user.id == principal.user.id:
+        raise AccountError("you cannot remove yourself", tip="ask another administrator")
+    store.remove_member(user.id, principal.organisation)
+    store.audit(at=now(), actor=principal.actor, action="member.remove", organisation_id=principal.organisation,
+                object_type="user", object_id=email, ip=ip)  # fmt: skip

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from iotprofile.assessment.model import EvidenceKind
 from iotprofile.errors import DocumentError, ExitCode, ReportError
 from iotprofile.services.accounts import Permission, Principal, audit, require
-from iotprofile.services.organisation import check_owned, get_product
+from iotprofile.services.organisation import assessment_key, check_owned, get_product
 from iotprofile.storage.interface import UnknownProductError
 
 if TYPE_CHECKING:
@@ -136,9 +136,8 @@ def report(repository: SqlRepository, workspace: Workspace, principal: Principal
     else:
         raise UnknownReportError(f"no report {name!r}", tip=f"choose from {', '.join(REPORTS)}")
     if cache is not None:
-        profile = get_product(repository, principal, product_id).profile_id
-        version = repository.assessment_version(product_id, profile)
-        key = ("report", product_id, profile, version, fmt, file, evidence_href("") if evidence_href else None)
+        version = assessment_key(repository, principal, product_id)
+        key = ("report", version, fmt, file, evidence_href("") if evidence_href else None)
         return cache(key, lambda: report(repository, workspace, principal, product_id, name,
                                          evidence_href=evidence_href))  # fmt: skip
     result = stored_result(repository, workspace, product_id)
@@ -229,8 +228,8 @@ def documents(repository: SqlRepository, workspace: Workspace, principal: Princi
         return None
     day = as_of or date.today()
     if cache is not None:
-        version = repository.assessment_version(product_id, product.profile_id)
-        key = ("documents", product_id, version, hashlib.sha256(text.encode()).hexdigest(), day)
+        version = assessment_key(repository, principal, product_id)
+        key = ("documents", version, hashlib.sha256(text.encode()).hexdigest(), day)
         return cache(key, lambda: _generate(repository, workspace, product, text, day))
     return _generate(repository, workspace, product, text, day)
 

@@ -6,6 +6,7 @@ stateless form (:func:`assess_files`) needs no database, for CI pipelines with t
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -127,11 +128,23 @@ def _check_results_target(loaded: LoadedResults, product: Product, assessment_pl
 # ---------------------------------------------------------------------------------------------------- stored
 
 
-def import_product(repository: SqlRepository, workspace: Workspace, path: Path) -> Product:
-    """Validate a product file (and its plan against its profile), then store it in one transaction."""
+def import_product(repository: SqlRepository, workspace: Workspace, path: Path, *,
+                   organisation: str | None = None) -> Product:  # fmt: skip
+    """Validate a product file (and its plan against its profile), then store it in one transaction.
+
+    The product belongs to ``organisation`` (the web app's; default: ``default``), which must exist.
+    """
+    from iotprofile.storage.tables import DEFAULT_ORGANISATION
+
     product = load_product(path)
     plan_for(workspace, product)  # an override naming a non-existent cell is refused before anything is stored
-    repository.import_product(product)
+    owner = organisation or DEFAULT_ORGANISATION
+    if owner != DEFAULT_ORGANISATION:
+        from iotprofile.services.accounts import accounts
+
+        if accounts(repository).organisation(owner) is None:
+            raise ProductError(f"no organisation {owner!r}", tip="create it with 'iotprofile user create --org'")
+    repository.import_product(product, organisation=owner)
     return product
 
 
@@ -161,21 +174,54 @@ def record_verdict(
     profile: str | None = None,
 ) -> VerdictRecord:
     """Record one verdict with its evidence (files hashed and stored) for one cell, in one transaction."""
+    uploads: list[tuple[Evidence, bytes]] = [read_evidence_file(path, where=str(path)) for path in evidence_files]
+    return record_cell(repository, workspace, product_id, cell, verdict, assessor=assessor,
+                       justification=justification, files=uploads, evidence_urls=evidence_urls,
+                       statements=statements, profile=profile, source="iotprofile assess set")  # fmt: skip
+
+
+def evidence_upload(name: str, content: bytes) -> tuple[Evidence, bytes]:
+    """File evidence from uploaded bytes (the web app's form or API), hashed; refused over the size limit."""
+    from iotprofile.assessment.results_io import MAX_EVIDENCE_BYTES
+
+    if len(content) > MAX_EVIDENCE_BYTES:
+        raise AssessmentError(f"evidence file {name} is {len(content)} bytes, over the {MAX_EVIDENCE_BYTES} limit")
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "evidence"
+    evidence = Evidence(kind=EvidenceKind.FILE, path=base[:255], sha256=hashlib.sha256(content).hexdigest(),
+                        size=len(content))  # fmt: skip
+    return evidence, content
+
+
+def record_cell(
+    repository: SqlRepository,
+    workspace: Workspace,
+    product_id: str,
+    cell: str,
+    verdict: Verdict,
+    *,
+    assessor: str,
+    source: str,
+    justification: str | None = None,
+    files: Sequence[tuple[Evidence, bytes]] = (),
+    evidence_urls: Sequence[str] = (),
+    statements: Sequence[str] = (),
+    profile: str | None = None,
+) -> VerdictRecord:
+    """Record one verdict for one cell with evidence already read (file evidence with its content), atomically.
+
+    The cell must be in the product's plan; nothing is stored when anything is wrong.
+    """
     product = repository.get_product(product_id)
-    assessment_plan = plan_for(workspace, product, profile)
+    assessment_plan = plan_for(workspace, product, profile, requirements=False)
     ref = CellRef.parse(cell)
-    evidence: list[Evidence] = []
-    blobs: dict[str, bytes] = {}
-    for path in evidence_files:
-        item, content = read_evidence_file(path, where=str(path))
-        evidence.append(item)
-        blobs[item.sha256 or ""] = content
-    evidence += [Evidence(kind=EvidenceKind.URL, url=url) for url in evidence_urls]
-    evidence += [Evidence(kind=EvidenceKind.STATEMENT, text=text) for text in statements]
+    evidence = [item for item, _ in files]
+    blobs = {item.sha256 or "": content for item, content in files}
     try:
+        evidence += [Evidence(kind=EvidenceKind.URL, url=url) for url in evidence_urls]
+        evidence += [Evidence(kind=EvidenceKind.STATEMENT, text=text) for text in statements]
         record = VerdictRecord(element=ref.element, component=ref.component, verdict=verdict,
                                justification=justification, evidence=tuple(evidence), assessor=assessor,
-                               recorded_at=utc_now(), source="iotprofile assess set")  # fmt: skip
+                               recorded_at=utc_now(), source=source)  # fmt: skip
     except ValidationError as exc:
         loc, message = first_error(exc)
         raise AssessmentError(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 
 from iotprofile.errors import ExitCode, StorageError
 from iotprofile.storage.tables import (
@@ -105,6 +105,20 @@ class AuditEvent:
 
 
 _USER_COLUMNS = (UserRow.id, UserRow.email, UserRow.name, UserRow.disabled)
+#: A session with its user and the user's role in one organisation (outer join: None when not a member).
+_SESSION_IN = (
+    select(*_USER_COLUMNS, SessionRow.csrf_token, SessionRow.expires_at, MembershipRow.role)
+    .join(UserRow, UserRow.id == SessionRow.user_id)
+    .outerjoin(
+        MembershipRow,
+        (MembershipRow.user_id == SessionRow.user_id) & (MembershipRow.organisation_id == bindparam("organisation")),
+    )
+    .where(
+        SessionRow.token_hash == bindparam("token_hash"),
+        SessionRow.expires_at > bindparam("now"),
+        UserRow.disabled.is_(False),
+    )
+)
 
 
 def _user(row: Any, offset: int = 0) -> User:
@@ -235,6 +249,19 @@ class SqlAccounts:
                     token_hash=token_hash, user_id=user_id, csrf_token=csrf_token, created_at=now, expires_at=expires_at
                 )
             )
+
+    def session_in(
+        self, token_hash: str, organisation_id: str, *, now: datetime
+    ) -> tuple[StoredSession, str | None] | None:
+        """The live session and its user's role in an organisation (None: not a member), in one query.
+
+        Every page request asks this first, so it is one pre-built statement on the primary key.
+        """
+        with self._repository.transaction("cannot read the session", write=False) as db:
+            row = db.execute(
+                _SESSION_IN, {"token_hash": token_hash, "organisation": organisation_id, "now": now}
+            ).first()
+        return (StoredSession(_user(row), row[4], row[5]), row[6]) if row else None
 
     def session(self, token_hash: str, *, now: datetime) -> StoredSession | None:
         """The live session with this token hash (its user not disabled), or None."""
@@ -382,7 +409,7 @@ class SqlAccounts:
         if object_id is not None:
             statement = statement.where(AuditEventRow.object_id == object_id)
         with self._repository.transaction("cannot read the audit log", write=False) as db:
-            rows = db.scalars(statement).all()
+            rows = db.execute(statement).all()
         return [
             AuditEvent(
                 row.id,

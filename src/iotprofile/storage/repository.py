@@ -236,22 +236,25 @@ class SqlRepository:
         with self._transaction(f"cannot read product {product_id!r}", write=False) as connection:
             return connection.scalar(select(ProductRow.organisation_id).where(ProductRow.id == product_id))
 
-    def assessment_version(self, product_id: str, profile_id: str) -> tuple[str, int] | None:
-        """What changes whenever the product's assessment can change: (definition time, newest record ID).
+    def assessment_version(self, product_id: str) -> tuple[str, str, str, int] | None:
+        """What changes whenever the product's assessment can change, and who owns it, in one indexed query.
 
-        One indexed query; callers cache what they derived from a product under this key. None: no such product.
+        (organisation, effective profile, definition time, newest record ID of that profile); callers cache what
+        they derive from a product under this key. None: no such product.
         """
         newest = (
             select(func.max(VerdictRecordRow.id))
-            .where(VerdictRecordRow.product_id == product_id, VerdictRecordRow.profile_id == profile_id)
+            .where(VerdictRecordRow.product_id == ProductRow.id, VerdictRecordRow.profile_id == ProductRow.profile)
             .scalar_subquery()
         )
-        statement = select(ProductRow.updated_at, newest).where(ProductRow.id == product_id)
+        statement = select(ProductRow.organisation_id, ProductRow.profile, ProductRow.updated_at, newest).where(
+            ProductRow.id == product_id
+        )
         with self._transaction(f"cannot read product {product_id!r}", write=False) as connection:
             row = connection.execute(statement).first()
         if row is None:
             return None
-        return (row[0].isoformat(), int(row[1] or 0))
+        return (row[0], row[1], row[2].isoformat(), int(row[3] or 0))
 
     def support_record(self, product_id: str) -> str | None:
         """The product's support record (YAML text) as last stored, or None."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import cache
 from typing import Any
 
@@ -11,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from iotprofile.assessment.model import Verdict
 from iotprofile.services.accounts import Permission, Principal, allowed
-from iotprofile.web.context import current_session, web_state
+from iotprofile.web.context import app_state, current_session
 
 #: Text shown for each verdict, beside its colour and symbol: verdicts never rely on colour alone.
 VERDICT_LABELS = {
@@ -59,7 +60,14 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     if stored is not None:
         from iotprofile.services.accounts import accounts
 
-        organisations = [org for org, _ in accounts(web_state(request).repository).memberships(stored.user.id)]
+        state = app_state(request)
+        user_id = stored.user.id
+        # Only the navigation's organisation switcher uses this list (authorisation never does), so it may be up
+        # to 30 s old: one query less on every page.
+        organisations = state.cached(
+            ("memberships", user_id, int(time.monotonic() // 30)),
+            lambda: [org for org, _ in accounts(state.repository).memberships(user_id)],
+        )
     values: dict[str, Any] = {
         "request": request,
         "principal": principal,

@@ -37,7 +37,7 @@ class ProductListOut(BaseModel):
 
 
 @router.get("/products", response_model=ProductListOut, summary="List the organisation's products")
-def list_products(
+async def list_products(
     state: State,
     principal: ApiPrincipal,
     q: Annotated[str, Query(max_length=200, description="Keep products whose ID, name, maker or model has this.")] = "",

@@ -15,7 +15,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/o/{org}/products")
-def product_list(
+async def product_list(
     request: Request,
     state: State,
     principal: PagePrincipal,
