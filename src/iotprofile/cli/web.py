@@ -41,6 +41,10 @@ def serve(
     access_log: Annotated[
         bool, typer.Option(help="Log every request (off: the proxy in front logs requests, the audit log changes).")
     ] = False,
+    vulndb: Annotated[
+        Path | None,
+        typer.Option("--vulndb", help="Vulnerability database for SBOM check runs (see 'iotprofile vulndb refresh')."),
+    ] = None,
 ) -> None:
     """Run the web app: pages for the team, and the REST API under /api/v1 (OpenAPI at /api/v1/openapi.json).
 
@@ -58,6 +62,7 @@ def serve(
         data_dir=data_dir,
         secure_cookies=secure_cookies,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
+        vulndb=vulndb,
     )
     if workers > 1:
         # Several processes need an import string; the settings travel in the environment.

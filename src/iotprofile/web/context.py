@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from threading import Lock
+from threading import Lock, RLock
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
@@ -53,8 +53,9 @@ class WebState:
     #: Derived views keyed by what they derive from (``assessment_version`` and the like); bounded by callers.
     cache: dict[Any, Any] = field(default_factory=dict)
     cache_lock: Lock = field(default_factory=Lock)
-    #: One lock per key being computed, so concurrent misses compute once.
-    computing: dict[Any, Lock] = field(default_factory=dict)
+    #: One lock per key being computed, so concurrent misses compute once (re-entrant: a computation may look up
+    #: its own key again through a service's memo).
+    computing: dict[Any, RLock] = field(default_factory=dict)
     #: Things routes register at start-up (the check-run executor, ...), closed at shutdown.
     closers: list[Any] = field(default_factory=list)
 
@@ -75,7 +76,7 @@ class WebState:
         with self.cache_lock:
             if key in self.cache:
                 return self.cache[key]
-            computing = self.computing.setdefault(key, Lock())
+            computing = self.computing.setdefault(key, RLock())
         with computing:
             with self.cache_lock:
                 if key in self.cache:

@@ -24,6 +24,7 @@ def settings_to_env(settings: WebSettings) -> str:
             "data_dir": str(settings.data_dir) if settings.data_dir else None,
             "secure_cookies": settings.secure_cookies,
             "max_upload_bytes": settings.max_upload_bytes,
+            "vulndb": str(settings.vulndb) if settings.vulndb else None,
         }
     )
 
@@ -39,5 +40,6 @@ def app_from_env() -> FastAPI:
         data_dir=Path(raw["data_dir"]) if raw.get("data_dir") else None,
         secure_cookies=raw.get("secure_cookies"),
         max_upload_bytes=int(raw.get("max_upload_bytes", WebSettings.max_upload_bytes)),
+        vulndb=Path(raw["vulndb"]) if raw.get("vulndb") else None,
     )
     return create_app(settings)

@@ -27,5 +27,8 @@ class WebSettings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     #: Check runs executed at once in the background.
     check_workers: int = 1
+    #: Offline vulnerability database (OSV / NVD / KEV / VEX directory, as ``scan sbom --vulndb``) the SBOM check
+    #: matches components against; None: no vulnerability matching (the check still inventories the SBOM).
+    vulndb: Path | None = None
     #: Trusted hosts for the Host header; empty: any.
     allowed_hosts: tuple[str, ...] = field(default=())
