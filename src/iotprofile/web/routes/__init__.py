@@ -8,8 +8,19 @@ from iotprofile.web.api import assessment as api_assessment
 from iotprofile.web.api import builds as api_builds
 from iotprofile.web.api import catalog as api_catalog
 from iotprofile.web.api import checks as api_checks
+from iotprofile.web.api import product_editor as api_product_editor
 from iotprofile.web.api import products as api_products
-from iotprofile.web.routes import assessment, auth, builds, catalog, checks, products, settings
+from iotprofile.web.routes import (
+    assessment,
+    auth,
+    builds,
+    catalog,
+    checks,
+    downloads,
+    product_editor,
+    products,
+    settings,
+)
 
 ROUTERS: list[APIRouter] = [
     auth.router,
@@ -24,4 +35,7 @@ ROUTERS: list[APIRouter] = [
     api_catalog.router,
     api_checks.router,
     api_builds.router,
+    product_editor.router,
+    downloads.router,
+    api_product_editor.router,
 ]
