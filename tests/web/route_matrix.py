@@ -55,10 +55,29 @@ PATH_VALUES = {
     "filename": "report.html",
     "report": "report.html",
     "format": "html",
+    # Token 1 is the viewer's own (which they may revoke): name one that is nobody's.
+    "token_id": "987654",
     "kind": "html",
 }
-#: Writes a viewer may make (none so far): (method, path).
-VIEWER_MAY = frozenset[tuple[str, str]]()
+#: Plausible values of form fields and JSON properties by name (others: the shortest value of their type). Fields
+#: with a default are sent only when named here.
+FIELD_VALUES = {
+    "verdict": "satisfied",
+    "justification": "sample justification",
+    "statement": "sample statement",
+    "evidence_url": "https://example.com/evidence",
+    "url": "https://example.com/evidence",
+    "role": "viewer",
+    "email": "new.member@acme.example",
+    "product_type": "consumer_iot_product",
+    "component_kind": "device",
+    "kind": "device",
+    "profile": "nist-ir-8425a",
+    "name": "sample",
+}
+
+#: Writes a viewer may make: (method, path). Every member may create API tokens of their own (acting with their role).
+VIEWER_MAY = frozenset({("POST", "/o/{org}/settings/tokens")})
 
 
 class Kind(enum.Enum):
@@ -200,7 +219,7 @@ def sample_json(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
     kind = schema.get("type", "object")
     if kind == "object":
         properties = schema.get("properties", {})
-        return {name: sample_json(properties[name], defs) for name in schema.get("required", []) if name in properties}
+        return {name: _named(name, properties[name], defs) for name in schema.get("required", []) if name in properties}
     if kind == "array":
         return [sample_json(schema.get("items", {}), defs) for _ in range(schema.get("minItems", 0))]
     if kind == "string":
@@ -212,6 +231,12 @@ def sample_json(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
     if kind == "boolean":
         return False
     return None
+
+
+def _named(name: str, schema: dict[str, Any], defs: dict[str, Any]) -> Any:
+    value = sample_json(schema, defs)
+    hinted = FIELD_VALUES.get(name)
+    return hinted if hinted is not None and isinstance(value, str) and not schema.get("enum") else value
 
 
 @dataclass
@@ -253,7 +278,10 @@ def sample_body(endpoint: Endpoint) -> Body:
                 body.json = {**(body.json or {}), name: value}
             continue
         if type(info).__name__ in ("Form", "File"):
-            body.data[name] = _form_value(annotation, _min_length(info))
+            if name in FIELD_VALUES:
+                body.data[name] = FIELD_VALUES[name]
+            elif param.field_info.is_required():
+                body.data[name] = _form_value(annotation, _min_length(info))
         else:
             schema_value = sample_json({"type": "string"}, {})
             body.json = {**(body.json or {}), name: schema_value}

@@ -115,10 +115,11 @@ def _unknown_url(endpoint: Endpoint) -> str | None:
     names = [name for name in endpoint.route.param_convertors if name not in ("org", "organisation")]
     if not names or "{org}" not in endpoint.path:
         return None
+    numeric = {param.name for param in endpoint.route.dependant.path_params if param.field_info.annotation is int}
     unknown = {}
     for name in names:
         convertor = type(endpoint.route.param_convertors[name]).__name__
-        unknown[name] = "987654" if convertor == "IntegerConvertor" else "no-such-thing-42"
+        unknown[name] = "987654" if convertor == "IntegerConvertor" or name in numeric else "no-such-thing-42"
     return endpoint.url(**unknown)
 
 

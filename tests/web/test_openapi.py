@@ -18,6 +18,7 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -33,8 +34,21 @@ from .conftest import ROUTER, USERS, WebEnv, populate
 #: Examples per operation and generation mode: enough to find shallow bugs, few enough for < 2 minutes.
 MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-#: Negative examples (invalid input) must be refused with a documented 4xx; their bodies are not checked.
-NEGATIVE_CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+#: FastAPI answers a body that is not multipart at all with 400 "Invalid multipart data." before the route runs, a
+#: status the document does not list (reported; see test_malformed_multipart_is_documented).
+KNOWN_UNDOCUMENTED_400 = "Invalid multipart data."
+
+
+@schemathesis.check
+def documented_status(ctx: Any, response: Any, case: Any) -> bool | None:
+    """``status_code_conformance``, except the known undocumented 400 for malformed multipart bodies."""
+    if response.status_code == 400 and KNOWN_UNDOCUMENTED_400 in response.text:
+        return None
+    return status_code_conformance(ctx, response, case)
+
+
+#: Negative examples (invalid input) must be refused with a documented 4xx whose body matches its schema.
+NEGATIVE_CHECKS = [not_a_server_error, documented_status, response_schema_conformance]
 
 
 @dataclass
@@ -109,6 +123,8 @@ def test_api_conforms_to_its_openapi_document(api_under_test: ApiUnderTest, role
         ):
             try:
                 _exercise(operation, token, mode, checks)
+            except Unsatisfiable:
+                continue  # nothing to make invalid (path parameters only, any string valid)
             except BaseException as exc:  # Schemathesis raises exception groups; collect all, then report
                 if isinstance(exc, KeyboardInterrupt | SystemExit):
                     raise
@@ -135,3 +151,25 @@ def test_openapi_document_is_complete(api_under_test: ApiUnderTest) -> None:
             if not any(code.startswith("2") for code in responses):
                 missing_errors.append(f"{method.upper()} {path}: no success answer documented")
     assert not missing_errors, missing_errors
+
+
+@pytest.mark.xfail(strict=True, reason="reported: 400 for malformed multipart is not in the OpenAPI document")
+def test_malformed_multipart_is_documented(api_under_test: ApiUnderTest) -> None:
+    """Every multipart operation answers a malformed body with a status its document lists."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(api_under_test.app, base_url="http://127.0.0.1") as client:
+        document = client.get("/api/v1/openapi.json").json()
+        token = api_under_test.tokens["admin"]
+        undocumented = []
+        for path, item in document["paths"].items():
+            for method, operation in item.items():
+                content = operation.get("requestBody", {}).get("content", {})
+                if "multipart/form-data" not in content:
+                    continue
+                url = path.replace("{org}", "acme").replace("{product_id}", ROUTER).replace("{cell}", "DP-1@router")
+                response = client.request(method, url, content=b"--b\r\n[]--b--\r\n", headers={
+                    "Authorization": f"Bearer {token}", "Content-Type": "multipart/form-data; boundary=b"})  # fmt: skip
+                if str(response.status_code) not in operation["responses"]:
+                    undocumented.append(f"{method.upper()} {path}: {response.status_code} {response.text}")
+    assert not undocumented, undocumented
