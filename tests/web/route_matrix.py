@@ -10,10 +10,12 @@ gets past validation and reaches the permission check.
 from __future__ import annotations
 
 import enum
+import re
 import types
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import fastapi.routing
@@ -75,6 +77,16 @@ FIELD_VALUES = {
     "profile": "nist-ir-8425a",
     "name": "sample",
 }
+
+_EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+#: Valid uploads by form field name (others: a small text file).
+UPLOADS = {
+    name: ("product.yaml", (_EXAMPLES / "router" / "product.yaml").read_bytes(), "application/yaml")
+    for name in ("product_file", "file")
+}
+
+#: Form fields of routes that read their form themselves (no declared parameters to derive a sample from).
+EXTRA_FILES = {("POST", "/o/{org}/products/{product_id}/file"): {"product_file": UPLOADS["product_file"]}}
 
 #: Writes a viewer may make: (method, path). Every member may create API tokens of their own (acting with their role).
 VIEWER_MAY = frozenset({("POST", "/o/{org}/settings/tokens")})
@@ -223,7 +235,7 @@ def sample_json(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
     if kind == "array":
         return [sample_json(schema.get("items", {}), defs) for _ in range(schema.get("minItems", 0))]
     if kind == "string":
-        return "x" * max(schema.get("minLength", 1), 1)
+        return _string(schema)
     if kind == "integer":
         return max(int(schema.get("minimum", 1)), 1)
     if kind == "number":
@@ -233,10 +245,26 @@ def sample_json(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
     return None
 
 
+_CANDIDATES = ["x", "qa-sample", "sample", "a1", "1", "https://example.com/x", "qa@example.com", "2026-01-01"]
+
+
+def _string(schema: dict[str, Any]) -> str:
+    """The first candidate that fits the string's pattern and length (the shortest "x...x" when none does)."""
+    low, high = max(schema.get("minLength", 1), 1), schema.get("maxLength", 10_000)
+    pattern = schema.get("pattern")
+    for candidate in _CANDIDATES:
+        if low <= len(candidate) <= high and (pattern is None or re.search(pattern, candidate)):
+            return candidate
+    return "x" * low
+
+
 def _named(name: str, schema: dict[str, Any], defs: dict[str, Any]) -> Any:
     value = sample_json(schema, defs)
     hinted = FIELD_VALUES.get(name)
-    return hinted if hinted is not None and isinstance(value, str) and not schema.get("enum") else value
+    if hinted is None or not isinstance(value, str) or schema.get("enum"):
+        return value
+    pattern = schema.get("pattern")
+    return hinted if pattern is None or re.search(pattern, hinted) else value
 
 
 @dataclass
@@ -260,13 +288,13 @@ class Body:
 
 def sample_body(endpoint: Endpoint) -> Body:
     """A body the route's validation accepts (as far as the parameters tell)."""
-    body = Body()
+    body = Body(files=dict(EXTRA_FILES.get((endpoint.method, endpoint.path), {})))
     for param in endpoint.route.dependant.body_params:
         info = param.field_info
         annotation = info.annotation
         name = param.alias or param.name
         if _is_upload(annotation):
-            body.files[name] = ("sample.txt", b"sample evidence\n", "text/plain")
+            body.files[name] = UPLOADS.get(name) or ("sample.txt", b"sample evidence\n", "text/plain")
             continue
         model = _unwrap(annotation)
         if isinstance(model, type) and issubclass(model, BaseModel):
