@@ -250,7 +250,8 @@ _CANDIDATES = ["x", "qa-sample", "sample", "a1", "1", "https://example.com/x", "
 
 def _string(schema: dict[str, Any]) -> str:
     """The first candidate that fits the string's pattern and length (the shortest "x...x" when none does)."""
-    low, high = max(schema.get("minLength", 1), 1), schema.get("maxLength", 10_000)
+    low: int = max(schema.get("minLength", 1), 1)
+    high: int = schema.get("maxLength", 10_000)
     pattern = schema.get("pattern")
     for candidate in _CANDIDATES:
         if low <= len(candidate) <= high and (pattern is None or re.search(pattern, candidate)):
