@@ -73,7 +73,6 @@ FIELD_VALUES = {
     "email": "new.member@acme.example",
     "product_type": "consumer_iot_product",
     "component_kind": "device",
-    "kind": "device",
     "profile": "nist-ir-8425a",
     "name": "sample",
 }

@@ -296,7 +296,6 @@ BAD_PRODUCT_FIELDS = [
     ("an unknown product type", {"product_type": "toaster"}),
     ("an unknown component kind", {"component_kind": "teleporter"}),
     ("no name", {"name": ""}),
-    ("an over-long name", {"name": "n" * 5000}),
     ("the ID of an existing product", {"id": ROUTER}),
 ]
 BAD_PRODUCT_FILES = [
@@ -318,6 +317,15 @@ def test_new_product_form_refuses_bad_fields(admin: Browser, web_env: WebEnv) ->
         data = {key: value for key, value in {**VALID_PRODUCT, **change}.items() if value != ""}
         _refused_form(admin.post(NEW_PRODUCT, data), what)
         nothing.stored(f"a new product with {what}")
+
+
+@pytest.mark.xfail(strict=True, reason="reported: the new-product form accepts a 5,000-character name")
+def test_new_product_form_refuses_an_over_long_name(admin: Browser, web_env: WebEnv) -> None:
+    if not _exists(admin, NEW_PRODUCT):
+        pytest.skip(f"{NEW_PRODUCT} is not on this branch yet")
+    nothing = Nothing(web_env)
+    _refused_form(admin.post(NEW_PRODUCT, {**VALID_PRODUCT, "name": "n" * 5000}), "an over-long name")
+    nothing.stored("a new product with an over-long name")
 
 
 def test_new_product_file_refuses_malformed_files(admin: Browser, web_env: WebEnv) -> None:
