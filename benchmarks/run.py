@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9, help="runs per measurement (median reported)")
     parser.add_argument("--skip-assess", action="store_true", help="only the catalog start-up benchmarks")
     parser.add_argument("--skip-firmware", action="store_true", help="leave out the firmware and batch benchmarks")
+    parser.add_argument("--skip-web", action="store_true", help="leave out the web app load benchmark (about 3 min)")
     args = parser.parse_args()
     # The console script, as users run it. Byte-compile the package first, as a wheel install does (an editable
     # install under PYTHONDONTWRITEBYTECODE would otherwise recompile every module in every run).
@@ -115,6 +116,11 @@ def main() -> None:
         import firmware
 
         firmware.main(max(3, args.runs // 2))
+    if not args.skip_web:
+        import web_bench
+
+        print("Web app under load (web_bench.py)")
+        web_bench.main()
     if args.skip_assess:
         return
     import assess_bench

@@ -10,6 +10,8 @@ import hmac
 import json
 from typing import TYPE_CHECKING, Any
 
+from starlette.exceptions import HTTPException
+
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, MutableMapping
 
@@ -103,7 +105,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    raise _TooLargeError
+                    raise _TooLargeError(self.limit)
             return message
 
         try:
@@ -113,8 +115,15 @@ class BodyLimit:
                 await _refuse(send, 413, f"the request body is larger than the limit of {self.limit} bytes")
 
 
-class _TooLargeError(Exception):
-    pass
+class _TooLargeError(HTTPException):
+    """Raised by the body's ``receive`` once the limit is passed.
+
+    An HTTPException, because FastAPI turns any other exception raised while it parses a body into
+    "400 There was an error parsing the body"; HTTPExceptions it passes on, and the app answers them with 413.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than the limit of {limit} bytes")
 
 
 async def _refuse(send: Send, status: int, message: str) -> None:

@@ -36,7 +36,21 @@ class ProductListOut(BaseModel):
     items: list[ProductSummaryOut]
 
 
-@router.get("/products", response_model=ProductListOut, summary="List the organisation's products")
+class ErrorOut(BaseModel):
+    """An error: one line saying what was wrong (and what to do)."""
+
+    detail: str
+
+
+@router.get(
+    "/products",
+    response_model=ProductListOut,
+    summary="List the organisation's products",
+    responses={
+        401: {"model": ErrorOut, "description": "No API token or session, or the token is unknown or revoked."},
+        404: {"model": ErrorOut, "description": "No such organisation (or the caller is not a member)."},
+    },
+)
 async def list_products(
     state: State,
     principal: ApiPrincipal,
