@@ -68,7 +68,8 @@ def test_not_applicable_needs_a_justification_and_nothing_is_stored(browser: Bro
 def test_editor_adds_evidence_only_while_the_cell_is_undecided(browser: Browser, web_env: WebEnv) -> None:
     browser.sign_in(USERS["editor"])
     assert browser.post(CELL, {"verdict": "satisfied"}).status_code == 403
-    added = browser.post(CELL, {"verdict": "", "evidence_url": "https://example.com/pentest"})
+    assert browser.post(CELL, {"verdict": "", "evidence_url": "https://example.com/pentest"}).status_code == 422
+    added = browser.post(CELL, {"verdict": "evidence", "evidence_url": "https://example.com/pentest"})
     assert added.status_code == 303
     with web_env.repository() as repository:
         (record,) = repository.log(ROUTER, "nist-ir-8425a").records

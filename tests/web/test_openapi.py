@@ -34,22 +34,9 @@ from .conftest import ROUTER, USERS, WebEnv, populate
 #: Examples per operation and generation mode: enough to find shallow bugs, few enough for < 2 minutes.
 MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-#: FastAPI answers a body that is not multipart at all with 400 "Invalid multipart data." before the route runs, a
-#: status the document does not list (reported; see test_malformed_multipart_is_documented).
-#: Likewise a JSON body that is not UTF-8: "There was an error parsing the body" (reported).
-KNOWN_UNDOCUMENTED_400 = ("Invalid multipart data.", "There was an error parsing the body")
-
-
-@schemathesis.check
-def documented_status(ctx: Any, response: Any, case: Any) -> bool | None:
-    """``status_code_conformance``, except the known undocumented 400 for malformed multipart bodies."""
-    if response.status_code == 400 and any(known in response.text for known in KNOWN_UNDOCUMENTED_400):
-        return None
-    return status_code_conformance(ctx, response, case)
-
-
-#: Negative examples (invalid input) must be refused with a documented 4xx whose body matches its schema.
-NEGATIVE_CHECKS = [not_a_server_error, documented_status, response_schema_conformance]
+#: Negative examples (invalid input) must be refused with a documented 4xx whose body matches its schema (a body
+#: that cannot be parsed at all answers 400, documented on every operation with a body).
+NEGATIVE_CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
 @dataclass
@@ -154,7 +141,6 @@ def test_openapi_document_is_complete(api_under_test: ApiUnderTest) -> None:
     assert not missing_errors, missing_errors
 
 
-@pytest.mark.xfail(strict=True, reason="reported: 400 for malformed multipart is not in the OpenAPI document")
 def test_malformed_multipart_is_documented(api_under_test: ApiUnderTest) -> None:
     """Every multipart operation answers a malformed body with a status its document lists."""
     from fastapi.testclient import TestClient

@@ -61,7 +61,9 @@ class Exposure(StrEnum):
 class Interface(Frozen):
     """One interface of a component, with the protocols and services it offers."""
 
-    name: str = Field(min_length=1, description="What the interface is, e.g. 'web admin', 'UART', 'cloud API'.")
+    name: str = Field(
+        min_length=1, max_length=200, description="What the interface is, e.g. 'web admin', 'UART', 'cloud API'."
+    )
     kind: InterfaceKind
     protocols: tuple[str, ...] = Field(default=(), description="Protocols, e.g. https, mqtt, ble, ssh, upnp.")
     services: tuple[str, ...] = Field(default=(), description="Services behind it, e.g. admin-ui, telnetd.")
@@ -74,10 +76,10 @@ class Component(Frozen):
     """One product component: a device, an app, a backend, a hub or a third-party service."""
 
     id: str = Field(pattern=ID_PATTERN, description="Stable ID within the product, e.g. 'router', 'app'.")
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=200)
     kind: ComponentKind
-    version: str | None = None
-    description: str | None = None
+    version: str | None = Field(default=None, max_length=100)
+    description: str | None = Field(default=None, max_length=10_000)
     updatable: bool = Field(description="Whether the component's software can be updated (Software Update rules).")
     onboards: bool = Field(
         default=False, description="Whether it takes part in onboarding or reconnection (Interface Access Control 2c)."
@@ -115,13 +117,13 @@ class Product(Frozen):
 
     format: str = Field(default=PRODUCT_FORMAT, description="Product file format version.")
     id: str = Field(pattern=ID_PATTERN, description="Stable product ID, e.g. 'acme-router-ax3000'.")
-    name: str = Field(min_length=1)
-    manufacturer: str = Field(min_length=1)
-    model: str = Field(min_length=1)
-    version: str | None = Field(default=None, description="Product (firmware or release) version.")
+    name: str = Field(min_length=1, max_length=200)
+    manufacturer: str = Field(min_length=1, max_length=200)
+    model: str = Field(min_length=1, max_length=200)
+    version: str | None = Field(default=None, max_length=100, description="Product (firmware or release) version.")
     product_type: ProductType
     profile: str | None = Field(default=None, description="Profile to assess against; default from the type.")
-    description: str | None = None
+    description: str | None = Field(default=None, max_length=10_000)
     components: tuple[Component, ...] = Field(min_length=1)
     connections: tuple[Connection, ...] = ()
     applicability: tuple[ApplicabilityOverride, ...] = ()

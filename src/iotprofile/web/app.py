@@ -30,6 +30,15 @@ from iotprofile.web.security import BodyLimit, CompleteAllowHeader, SecurityHead
 from iotprofile.web.settings import WebSettings
 
 API_PREFIX = "/api/v1"
+#: The answer to a request body that cannot be parsed (FastAPI's, documented on every operation with a body).
+UNPARSABLE_BODY_RESPONSE: dict[str, Any] = {
+    "description": "The body cannot be parsed (malformed multipart, JSON or text encoding); nothing stored.",
+    "content": {
+        "application/json": {
+            "schema": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}}
+        }
+    },
+}
 #: The body of every 422 answer: one line for people, the failing places for programs.
 VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
     "title": "ValidationError",
@@ -171,6 +180,12 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             schemas = document.setdefault("components", {}).setdefault("schemas", {})
             schemas["HTTPValidationError"] = VALIDATION_ERROR_SCHEMA
             schemas.pop("ValidationError", None)
+            # A body that cannot be parsed at all (not multipart, not UTF-8 JSON) is refused with 400 before any
+            # route runs: say so wherever a body is accepted.
+            for operations in document.get("paths", {}).values():
+                for operation in operations.values():
+                    if isinstance(operation, dict) and "requestBody" in operation:
+                        operation.setdefault("responses", {}).setdefault("400", UNPARSABLE_BODY_RESPONSE)
             app.openapi_schema = document
         return app.openapi_schema
 

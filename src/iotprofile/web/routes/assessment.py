@@ -104,8 +104,12 @@ def record_from_form(
     view = view_for(state, key)
     found = find_cell(view, cell)
     form = {"verdict": verdict, "justification": justification, "statement": statement, "evidence_url": evidence_url}
+    if not verdict:
+        return _cell_page(request, state, key, cell, message="choose a verdict, or 'Evidence only'", status=422,
+                          form=form)  # fmt: skip
     try:
-        chosen = Verdict(verdict) if verdict else None
+        # "evidence": add evidence without deciding (the API omits the verdict for that).
+        chosen = None if verdict == "evidence" else Verdict(verdict)
     except ValueError:
         return _cell_page(request, state, key, cell, message=f"unknown verdict {verdict!r}", status=422, form=form)
     files = [(upload.filename or "evidence", upload.file.read()) for upload in evidence_file or [] if upload.filename]

@@ -279,6 +279,9 @@ async def upload_version(request: Request, state: State, principal: PagePrincipa
     filename = upload.filename or "product.yaml" if isinstance(upload, UploadFile) else "product.yaml"
 
     def action(_form: FormData) -> Any:
+        from iotprofile.services.accounts import Permission, require
+
+        require(principal, Permission.EDIT_PRODUCTS)  # before looking at the upload: a viewer learns nothing
         if not content:
             from iotprofile.errors import ProductError
 
