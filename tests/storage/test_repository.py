@@ -301,3 +301,30 @@ def test_bad_urls(url: str, message: str) -> None:
     with pytest.raises(StorageError, match=message) as raised:
         SqlRepository(url)
     assert "secret" not in raised.value.one_line()
+
+
+def test_product_pages_filter_by_organisation_and_search_and_count_records(repository: SqlRepository) -> None:
+    from iotprofile.services.accounts import accounts
+
+    accounts(repository).create_organisation("lab", "Lab", now=T0)
+    for index in range(7):
+        repository.import_product(
+            build_product(f"cam-{index}", name=f"Camera {index}" if index % 2 else f"Doorbell 50%_{index}"),
+            organisation="lab",
+        )
+    repository.import_product(build_product("elsewhere"))
+    repository.add_records("cam-3", "nist-ir-8425", [build_record("DP-1"), build_record("DP-2")], {})
+    total, page = repository.product_page("lab", limit=3, offset=2)
+    assert total == 7
+    assert [item.id for item in page] == ["cam-2", "cam-3", "cam-4"]
+    assert [item.records for item in page] == [0, 2, 0]
+    # Search is case-insensitive and takes % and _ literally.
+    total, page = repository.product_page("lab", search="DOORBELL 50%_", limit=50)
+    assert (total, [item.id for item in page]) == (4, ["cam-0", "cam-2", "cam-4", "cam-6"])
+    assert repository.product_page("lab", search="50%x", limit=50) == (0, [])
+    # Past the last page: the total is still known.
+    assert repository.product_page("lab", limit=3, offset=30) == (7, [])
+    assert [item.id for item in repository.list_products()] == [*(f"cam-{index}" for index in range(7)), "elsewhere"]
+    assert repository.count_products("lab", search="camera") == 3
+    assert repository.product_organisation("cam-1") == "lab"
+    assert repository.product_organisation("nope") is None

@@ -48,8 +48,7 @@ def product_page(repository: SqlRepository, principal: Principal, *, search: str
     """A page of the organisation's products, by ID, optionally only those matching ``search``."""
     require(principal, Permission.READ)
     search = (search or "").strip() or None
-    total = repository.count_products(principal.organisation, search=search)
-    items = repository.list_products(principal.organisation, search=search, limit=limit, offset=offset)
+    total, items = repository.product_page(principal.organisation, search=search, limit=limit, offset=offset)
     return ProductPage(total, offset, limit, items)
 
 

@@ -184,6 +184,22 @@ class SqlRepository:
         contains it (case-insensitive); ``limit`` and ``offset`` page through the rest. Records are counted only
         for the page, so a page costs the same with ten or ten thousand products.
         """
+        return self.product_page(organisation, search=search, limit=limit, offset=offset)[1]
+
+    def product_page(
+        self, organisation: str | None = None, *, search: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> tuple[int, list[ProductSummary]]:
+        """How many products match, and the page of them :meth:`list_products` describes, in one transaction.
+
+        The record counts come from an indexed subquery evaluated for the page's rows only (a window function for
+        the total would make the database evaluate it for every matching product: 25 ms at 10,000 products).
+        """
+        records = (
+            select(func.count())
+            .where(VerdictRecordRow.product_id == ProductRow.id)
+            .correlate(ProductRow)
+            .scalar_subquery()
+        )
         statement = (
             select(
                 ProductRow.id,
@@ -193,25 +209,18 @@ class SqlRepository:
                 ProductRow.version,
                 ProductRow.product_type,
                 ProductRow.profile,
+                records,
             )
             .where(*_product_filters(organisation, search))
             .order_by(ProductRow.id)
             .offset(offset)
             .limit(limit)
         )
+        counted = select(func.count()).select_from(ProductRow).where(*_product_filters(organisation, search))
         with self._transaction("cannot list products", write=False) as connection:
             rows = connection.execute(statement).all()
-            counts: dict[str, int] = {}
-            ids = [row[0] for row in rows]
-            for start in range(0, len(ids), _IN_CHUNK):
-                chunk = ids[start : start + _IN_CHUNK]
-                counted = (
-                    select(VerdictRecordRow.product_id, func.count())
-                    .where(VerdictRecordRow.product_id.in_(chunk))
-                    .group_by(VerdictRecordRow.product_id)
-                )
-                counts.update((row[0], int(row[1])) for row in connection.execute(counted))
-        return [
+            total = int(connection.scalar(counted) or 0) if limit is not None or offset else len(rows)
+        return total, [
             ProductSummary(
                 id=row[0],
                 name=row[1],
@@ -220,7 +229,7 @@ class SqlRepository:
                 version=row[4],
                 product_type=row[5],
                 profile=row[6],
-                records=counts.get(row[0], 0),
+                records=int(row[7]),
             )
             for row in rows
         ]

@@ -108,6 +108,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.warm_up:
+            # The catalogs, crosswalks and caches live as long as the server: keep them out of the cyclic garbage
+            # collector's full passes, which otherwise walk millions of objects and stall every request in flight
+            # (gc.freeze, as CPython's documentation advises for long-running servers).
+            import gc
+
+            gc.collect()
+            gc.freeze()
             # Build the catalog explorer's index while the first user signs in, not during their first search.
             from threading import Thread
 

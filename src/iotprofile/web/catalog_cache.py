@@ -27,8 +27,11 @@ async def explore_index(state: WebState) -> ExploreIndex:
 
 
 def warm_up(state: WebState) -> None:
-    """Build the search index now (``serve`` does it in a thread at start-up)."""
+    """Build the search index now (``serve`` does it in a thread at start-up), then freeze it for the collector."""
+    import gc
+
     state.cached(INDEX_KEY, lambda: ExploreIndex.build(state.workspace))
+    gc.freeze()
 
 
 class CrosswalkAnswers:

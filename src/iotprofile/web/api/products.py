@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
+import pydantic_core
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from iotprofile.services.organisation import PAGE_SIZE, product_page
@@ -57,12 +59,11 @@ async def list_products(
     q: Annotated[str, Query(max_length=200, description="Keep products whose ID, name, maker or model has this.")] = "",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
-) -> ProductListOut:
+) -> Response:
     """Products by ID, paged."""
     found = product_page(state.repository, principal, search=q, offset=offset, limit=limit)
-    return ProductListOut(
-        total=found.total,
-        offset=found.offset,
-        limit=found.limit,
-        items=[ProductSummaryOut(**asdict(item)) for item in found.items],
-    )
+    # Serialised straight from the dataclasses (the documented model describes the same fields): validating 500
+    # items into models only to serialise them again doubled the route's time.
+    body = {"total": found.total, "offset": found.offset, "limit": found.limit,
+            "items": [asdict(item) for item in found.items]}  # fmt: skip
+    return Response(pydantic_core.to_json(body), media_type="application/json")
