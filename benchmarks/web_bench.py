@@ -146,10 +146,10 @@ def free_port() -> int:
         return port
 
 
-def start_server(url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, data_dir: Path, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     script = Path(sys.executable).parent / "iotprofile"
     cli = [str(script)] if script.exists() else [sys.executable, "-m", "iotprofile"]
-    command = [*cli, "serve", "--db", url, "--port", str(port), "--data-dir", str(data_dir)]
+    command = [*cli, "serve", "--db", url, "--port", str(port), "--data-dir", str(data_dir), "--workers", str(workers)]
     env = {key: value for key, value in os.environ.items() if not key.startswith("IOTPROFILE_")}
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -239,7 +239,7 @@ def targets(router: str) -> list[Target]:
     ]
 
 
-def main(runs: int = 3, seconds: int = 10, tool: str = "auto") -> None:
+def main(runs: int = 3, seconds: int = 10, tool: str = "auto", *, workers: int = 1) -> None:
     work = Path(tempfile.mkdtemp(prefix="iotprofile-web-bench-"))
     url = f"sqlite:///{work / 'web.db'}"
     started = time.perf_counter()
@@ -251,7 +251,7 @@ def main(runs: int = 3, seconds: int = 10, tool: str = "auto") -> None:
     print(f"  load: {CLIENTS} concurrent clients, {runs} runs x {seconds} s each, medians; tool: "
           + ("wrk" if wrk else "asyncio + httpx closed loop (Python: slower client, higher latencies)"))  # fmt: skip
     port = free_port()
-    server = start_server(url, work / "data", port)
+    server = start_server(url, work / "data", port, workers)
     base = f"http://127.0.0.1:{port}"
     have_assessment_api = False
     try:
@@ -311,6 +311,7 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--tool", choices=["auto", "wrk", "httpx"], default="auto")
+    parser.add_argument("--workers", type=int, default=1, help="Server processes (iotprofile serve --workers).")
     arguments = parser.parse_args()
-    print("Web app under load")
-    main(arguments.runs, arguments.seconds, arguments.tool)
+    print(f"Web app under load ({arguments.workers} server process{'es' if arguments.workers > 1 else ''})")
+    main(arguments.runs, arguments.seconds, arguments.tool, workers=arguments.workers)
