@@ -7,28 +7,18 @@ profile directory is given through ``launch_persistent_context``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from tests.chromium import CHROMIUM_ARGS, require_chromium
 
 from iotprofile.assessment.rollup import AssessmentResult
 from iotprofile.reports.assessment import write_reports
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
 
 @pytest.fixture
 def chromium() -> Path:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    return CHROMIUM
+    return require_chromium()
 
 
 def test_report_opens_in_chromium(chromium: Path, router_result: AssessmentResult, tmp_path: Path) -> None:
@@ -38,7 +28,7 @@ def test_report_opens_in_chromium(chromium: Path, router_result: AssessmentResul
     problems: list[str] = []
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(chromium), headless=True, args=ARGS,
+            str(tmp_path / "profile"), executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS,
             viewport={"width": 1280, "height": 900}, offline=True,
         )  # fmt: skip
         try:

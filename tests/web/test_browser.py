@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 import uvicorn
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, free_port, require_chromium
 
 from iotprofile.web.app import create_app
 from iotprofile.web.settings import WebSettings
@@ -33,35 +33,9 @@ from .conftest import PASSWORD, ROUTER, USERS, populate
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NEW_PRODUCT_ID = "qa-camera"
 NEW_PRODUCT_NAME = "QA Doorbell Camera"
 TIMEOUT_MS = 15_000
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{CHROMIUM} is missing (CI=true: browser tests must run; apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); set CI=true to make this a failure")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -76,7 +50,7 @@ class LiveServer:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    _require_chromium()
+    require_chromium()
     tmp = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{tmp / 'web.db'}"
     populate(url)

@@ -7,39 +7,19 @@ written to the test's temporary directory (``--basetemp`` to keep them).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from tests.chromium import CHROMIUM_ARGS, require_chromium
 
 from .conftest import PASSWORD, USERS, populate
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+from .live import serve
 
 
 @pytest.fixture
 def chromium() -> Path:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    return CHROMIUM
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return require_chromium()
 
 
 @pytest.fixture
@@ -47,25 +27,8 @@ def server(tmp_path: Path) -> Iterator[str]:
     """``iotprofile serve`` on a populated database; yields its base URL."""
     db = f"sqlite:///{tmp_path / 'web.db'}"
     populate(db)
-    port = _free_port()
-    command = [str(Path(sys.executable).parent / "iotprofile"), "serve", "--port", str(port), "--db", db]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+    with serve(db) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_explore_catalogs_in_chromium(chromium: Path, server: str, tmp_path: Path) -> None:
@@ -74,7 +37,7 @@ def test_explore_catalogs_in_chromium(chromium: Path, server: str, tmp_path: Pat
     problems: list[str] = []
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(chromium), headless=True, args=ARGS,
+            str(tmp_path / "profile"), executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS,
             viewport={"width": 1280, "height": 900},
         )  # fmt: skip
         try:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,14 +10,9 @@ from typer.testing import CliRunner
 from iotprofile.cli.app import app
 
 from .conftest import PASSWORD, ROOT
+from .live import serve
 
 runner = CliRunner()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_user_commands_create_the_first_admin_and_a_ci_token(tmp_path: Path) -> None:
@@ -60,27 +50,10 @@ def test_serve_runs_the_app_on_loopback(tmp_path: Path) -> None:
     assert runner.invoke(app, ["user", "create", "--email", "ada@example.com", "--org", "lab", "--password-stdin",
                                "--db", db], input=PASSWORD + "\n").exit_code == 0  # fmt: skip
     token = runner.invoke(app, ["user", "token", "--email", "ada@example.com", "--org", "lab", "--db", db]).output
-    port = _free_port()
-    command = [str(Path(sys.executable).parent / "iotprofile"), "serve", "--port", str(port), "--db", db]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ})
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+    with serve(db) as base:
         listed = httpx.get(f"{base}/api/v1/orgs/lab/products", headers={"Authorization": f"Bearer {token.strip()}"})
         assert listed.status_code == 200
         assert listed.json()["total"] == 0
         login = httpx.get(f"{base}/login")
         assert "Sign in" in login.text
         assert "server" not in login.headers
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

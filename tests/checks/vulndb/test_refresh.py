@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from tests.checks.vulndb.builders import FIXTURES, cpe_match, kev, nvd, osv
+from tests.chromium import free_port
 from typer.testing import CliRunner
 
 from iotprofile.checks.vulndb import load_vulndb
@@ -95,14 +96,8 @@ def test_offline_refresh_reports_malformed_data(tmp_path: Path, no_network: list
     assert no_network == []
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_unreachable_source_fails_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(MIRROR_ENV, f"http://127.0.0.1:{_free_port()}")  # nothing listens there
+    monkeypatch.setenv(MIRROR_ENV, f"http://127.0.0.1:{free_port()}")  # nothing listens there
     dest = tmp_path / "db"
     result = runner.invoke(app, ["vulndb", "refresh", "--dest", str(dest), "--timeout", "2"])
     assert result.exit_code == 3
