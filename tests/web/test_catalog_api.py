@@ -215,7 +215,8 @@ def test_responses_match_the_openapi_document(app: FastAPI, token: dict[str, str
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=25, deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))  # fmt: skip
         def check(case: Any) -> None:
             case.call_and_validate(headers=token)
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from iotprofile.services import builds
 from iotprofile.storage.runs import ProfileBuild
-from iotprofile.web.api.checks import ErrorOut
+from iotprofile.web.api.errors import ErrorOut
 from iotprofile.web.context import ApiPrincipal, State, client_ip
 from iotprofile.web.jobs import jobs
 from iotprofile.web.routes.builds import config_of, schedule, uploads

@@ -15,25 +15,12 @@ from iotprofile.catalog.model import Document, Element, Provenance
 from iotprofile.catalog.vocabulary import ComponentKind
 from iotprofile.services import CrosswalkAnswer, show_document, show_element
 from iotprofile.services.explore import IndexedElement, ProfileDifferences
+from iotprofile.web.api.errors import ErrorOut
 from iotprofile.web.catalog_cache import cached_crosswalk, cached_differences, explore_index
 from iotprofile.web.catalog_cache import documents as catalog_documents
 from iotprofile.web.context import ApiUser, State
 
 router = APIRouter(prefix="/api/v1", tags=["catalogs"])
-
-
-class ValidationErrorOut(BaseModel):
-    """One invalid parameter."""
-
-    loc: list[str]
-    msg: str
-
-
-class ErrorOut(BaseModel):
-    """An error: one line saying what is wrong (and, for a typing mistake, the closest known IDs)."""
-
-    detail: str
-    errors: list[ValidationErrorOut] | None = Field(default=None, description="Each invalid parameter (422 only).")
 
 
 #: Every route: who may call it. Routes with parameters add :data:`NOT_FOUND` and :data:`INVALID`.

@@ -10,17 +10,12 @@ from pydantic import BaseModel, Field
 
 from iotprofile.services import check_runs
 from iotprofile.storage.runs import CheckRun
+from iotprofile.web.api.errors import ErrorOut
 from iotprofile.web.context import ApiPrincipal, State, client_ip
 from iotprofile.web.jobs import jobs
 from iotprofile.web.routes.checks import schedule
 
 router = APIRouter(prefix="/api/v1/orgs/{org}", tags=["check runs"])
-
-
-class ErrorOut(BaseModel):
-    """An error: one line saying what was wrong and where."""
-
-    detail: str
 
 
 _ERRORS: dict[int | str, dict[str, object]] = {

@@ -12,15 +12,10 @@ from iotprofile.product.model import Product
 from iotprofile.services import downloads
 from iotprofile.services import product_editing as editing
 from iotprofile.services.organisation import get_product
+from iotprofile.web.api.errors import ErrorOut
 from iotprofile.web.context import ApiPrincipal, State, client_ip
 
 router = APIRouter(prefix="/api/v1/orgs/{org}", tags=["products"])
-
-
-class ErrorOut(BaseModel):
-    """A refused request: one line saying why."""
-
-    detail: str
 
 
 ProductId = Annotated[str, Path(min_length=1, max_length=200, description="The product's ID.")]

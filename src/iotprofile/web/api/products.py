@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from iotprofile.services.organisation import PAGE_SIZE, product_page
+from iotprofile.web.api.errors import ErrorOut
 from iotprofile.web.context import ApiPrincipal, State
 
 router = APIRouter(prefix="/api/v1/orgs/{org}", tags=["products"])
@@ -36,12 +37,6 @@ class ProductListOut(BaseModel):
     offset: int
     limit: int
     items: list[ProductSummaryOut]
-
-
-class ErrorOut(BaseModel):
-    """An error: one line saying what was wrong (and what to do)."""
-
-    detail: str
 
 
 @router.get(
