@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from iotprofile.reports.assessment.markdown_text import md
+from iotprofile.templating import template_environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -38,16 +39,8 @@ def clause(text: str) -> str:
 def environment() -> jinja2.Environment:
     """Markdown templates: no autoescape (the ``md`` filter escapes), undefined names are errors."""
     # Markdown, not HTML: values are escaped with the md filter (and the guide's HTML renders with raw HTML off).
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=False,  # noqa: S701
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(md=md, long_date=long_date, links=links, clause=clause)
-    return env
+    filters = {"md": md, "long_date": long_date, "links": links, "clause": clause}
+    return template_environment(jinja2.FileSystemLoader(TEMPLATES), autoescape=False, filters=filters)
 
 
 def _block_start(line: str) -> bool:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from iotprofile.assessment.model import Verdict
 from iotprofile.services.accounts import Permission, Principal, allowed
+from iotprofile.templating import template_environment
 from iotprofile.web.context import app_state, current_session
 
 #: Text shown for each verdict, beside its colour and symbol: verdicts never rely on colour alone.
@@ -37,13 +38,7 @@ VERDICT_SYMBOLS = {
 @cache
 def environment() -> jinja2.Environment:
     """The pages' environment: autoescape on for every template, undefined names are errors."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("iotprofile.web", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment(jinja2.PackageLoader("iotprofile.web", "templates"))
     env.globals["verdict_label"] = lambda verdict: VERDICT_LABELS[Verdict(verdict)]
     env.globals["verdict_symbol"] = lambda verdict: VERDICT_SYMBOLS[Verdict(verdict)]
     env.globals["verdicts"] = list(Verdict)

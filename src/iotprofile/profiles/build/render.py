@@ -28,6 +28,7 @@ from iotprofile.profiles.build.render_tables import render_csv, render_xlsx
 from iotprofile.profiles.build.render_view import ProfileView, build_view, decision_words
 from iotprofile.profiles.build.trace import TraceRow
 from iotprofile.profiles.resolve import resolve_profile
+from iotprofile.templating import template_environment
 
 __all__ = [
     "TRACEABILITY_CSV",
@@ -53,21 +54,13 @@ def profile_markdown(profile: Document, base: Document, trace: Sequence[TraceRow
 
 @cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(
-        strength_cell=strength_cell,
-        decision_cell=decision_cell,
-        decision_words=decision_words,
-        words=lambda text: str(text).replace("_", " "),
-    )
-    return env
+    filters = {
+        "strength_cell": strength_cell,
+        "decision_cell": decision_cell,
+        "decision_words": decision_words,
+        "words": lambda text: str(text).replace("_", " "),
+    }
+    return template_environment(jinja2.FileSystemLoader(TEMPLATES), filters=filters)
 
 
 def profile_html(profile: Document, base: Document, trace: Sequence[TraceRow]) -> str:

@@ -18,6 +18,7 @@ from iotprofile.reports.assessment.wording import (
     verdict_meaning,
     verdict_word,
 )
+from iotprofile.templating import template_environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -30,24 +31,16 @@ def verdict_class(verdict: Verdict) -> str:
 @cache
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the report templates (autoescaped; undefined names are errors)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(
-        word=verdict_word,
-        vclass=verdict_class,
-        meaning=verdict_meaning,
-        product_type=product_type_words,
-        evidence_short=evidence_short,
-        safe_link=safe_link,
-        words=lambda text: str(text).replace("_", " "),
-    )
-    return env
+    filters = {
+        "word": verdict_word,
+        "vclass": verdict_class,
+        "meaning": verdict_meaning,
+        "product_type": product_type_words,
+        "evidence_short": evidence_short,
+        "safe_link": safe_link,
+        "words": lambda text: str(text).replace("_", " "),
+    }
+    return template_environment(jinja2.FileSystemLoader(TEMPLATES), filters=filters)
 
 
 def render_html(view: ReportView, *, for_print: bool = False) -> str:
