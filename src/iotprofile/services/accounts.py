@@ -312,12 +312,6 @@ def session_principal(
     return stored, Principal(stored.user, organisation, Role(role)) if role else None
 
 
-def principal_in(repository: SqlRepository, user: User, organisation: str) -> Principal | None:
-    """The user's principal in an organisation, or None when not a member (callers answer 404)."""
-    role = accounts(repository).role(user.id, organisation)
-    return Principal(user, organisation, Role(role)) if role else None
-
-
 def token_principal(repository: SqlRepository, token: str) -> Principal | None:
     """The principal of a usable API token, or None."""
     if not token.startswith(TOKEN_PREFIX):

@@ -192,12 +192,8 @@ async def page_principal(request: Request, org: str, csrf: Annotated[str | None,
 async def api_principal(request: Request, org: str, csrf: Annotated[str | None, Depends(submitted_csrf)]) -> Principal:
     """The API caller in ``org``: a bearer token of that organisation, or a session (with CSRF header on writes)."""
     repository = app_state(request).repository
-    authorization = request.headers.get("authorization", "")
-    if authorization:
-        scheme, _, secret = authorization.partition(" ")
-        principal = account_services.token_principal(repository, secret.strip()) if scheme.lower() == "bearer" else None
-        if principal is None:
-            raise AuthenticationError("the API token is unknown, expired or revoked")
+    principal = _bearer_principal(request)
+    if principal is not None:
         if principal.organisation != org:
             raise NotFoundError(f"no organisation {org!r}")
     else:
@@ -216,6 +212,19 @@ async def api_principal(request: Request, org: str, csrf: Annotated[str | None, 
     return principal
 
 
+def _bearer_principal(request: Request) -> Principal | None:
+    """The principal of the request's ``Authorization: Bearer`` token; None without the header, 401 if it is bad."""
+    authorization = request.headers.get("authorization", "")
+    if not authorization:
+        return None
+    scheme, _, secret = authorization.partition(" ")
+    repository = app_state(request).repository
+    principal = account_services.token_principal(repository, secret.strip()) if scheme.lower() == "bearer" else None
+    if principal is None:
+        raise AuthenticationError("the API token is unknown, expired or revoked")
+    return principal
+
+
 PagePrincipal = Annotated[Principal, Depends(page_principal)]
 ApiPrincipal = Annotated[Principal, Depends(api_principal)]
 
@@ -227,13 +236,8 @@ def may(principal: Principal, permission: Permission) -> bool:
 
 async def api_user(request: Request, csrf: Annotated[str | None, Depends(submitted_csrf)]) -> Principal | StoredSession:
     """Any signed-in caller, for routes outside organisations (catalogs, crosswalks): a token or a session."""
-    authorization = request.headers.get("authorization", "")
-    if authorization:
-        scheme, _, secret = authorization.partition(" ")
-        repository = app_state(request).repository
-        principal = account_services.token_principal(repository, secret.strip()) if scheme.lower() == "bearer" else None
-        if principal is None:
-            raise AuthenticationError("the API token is unknown, expired or revoked")
+    principal = _bearer_principal(request)
+    if principal is not None:
         return principal
     stored = current_session(request)
     if stored is None:
